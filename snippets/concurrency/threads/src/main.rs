@@ -1,0 +1,17 @@
+use std::thread;
+
+fn main() {
+    let mut handles = Vec::new();
+
+    for i in 0..5 {
+        // `move` hands each thread its own copy of `i`.
+        let handle = thread::spawn(move || {
+            println!("Thread {i} is running!");
+        });
+        handles.push(handle);
+    }
+
+    for handle in handles {
+        handle.join().unwrap(); // waits; unwrap passes on a panic from the thread
+    }
+}

@@ -1,0 +1,14 @@
+import sys
+import threading
+
+
+def work(i: int) -> None:
+    sys.stdout.write(f"Thread {i} is running!\n")  # one write per line, so lines never mix
+
+
+threads = [threading.Thread(target=work, args=(i,)) for i in range(5)]
+for thread in threads:
+    thread.start()
+
+for thread in threads:
+    thread.join()  # wait for the thread to finish

@@ -1,0 +1,44 @@
+"""'Hello, world!' over HTTP: an ASGI app served by uvicorn, the twin of main.rs."""
+
+import os
+import signal
+import socket
+import sys
+
+import uvicorn
+
+BODY = b"Hello, world!"
+HEADERS = [
+    (b"content-type", b"text/plain; charset=utf-8"),
+    (b"content-length", str(len(BODY)).encode()),
+]
+
+
+async def app(scope, receive, send):  # (1)!
+    assert scope["type"] == "http"  # lifespan events are switched off below
+    await send({"type": "http.response.start", "status": 200, "headers": HEADERS})
+    await send({"type": "http.response.body", "body": BODY})
+
+
+def port() -> int:
+    """The first argument, else PORT, else 3000; 0 lets the OS pick a free port."""
+    return int(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("PORT", "3000"))
+
+
+def main() -> None:
+    sock = socket.create_server(("127.0.0.1", port()))  # (2)!
+    host, real_port = sock.getsockname()
+    print(f"Listening on http://{host}:{real_port}", flush=True)
+
+    config = uvicorn.Config(
+        app, lifespan="off", server_header=False, log_level="warning", timeout_graceful_shutdown=3
+    )
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # SIGTERM stops it like Ctrl+C
+    try:
+        uvicorn.Server(config).run(sockets=[sock])  # (3)!
+    except KeyboardInterrupt:  # (4)!
+        pass  # uvicorn re-raises the signal once open requests are done: a clean stop
+
+
+if __name__ == "__main__":
+    main()

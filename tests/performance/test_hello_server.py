@@ -1,0 +1,133 @@
+"""The two "Hello, world!" servers of the Performance page, run as real processes."""
+
+import asyncio
+import concurrent.futures
+import importlib.util
+import re
+import signal
+import socket
+import sys
+import threading
+
+import pytest
+
+from tests import transcripts
+from tests.servers import running
+from tests.transcripts import ROOT
+
+SAMPLE = ROOT / "snippets/performance/hello_server"
+REQUESTS = [
+    ("GET", "/", None),
+    ("GET", "/users/42?verbose=1", None),
+    ("POST", "/orders", b'{"item": "book"}'),
+    ("PUT", "/orders/7", b"x" * 10_000),
+    ("DELETE", "/a/b/c", None),
+]
+
+
+@pytest.fixture(params=["python", "rust"])
+def server_argv(request) -> list[str]:
+    if request.param == "python":
+        return [sys.executable, str(SAMPLE / "hello_server.py"), "0"]
+    binaries = request.getfixturevalue("rust_binaries")
+    return [str(binaries / "hello_server"), "0"]
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+@pytest.mark.parametrize(("method", "path", "body"), REQUESTS)
+def test_answers_any_method_and_path(server_argv, method, path, body):
+    with running(server_argv) as server:
+        status, headers, payload = server.request(method, path, body)
+    assert (status, payload) == (200, b"Hello, world!")
+    assert headers["content-type"] == "text/plain; charset=utf-8"
+
+
+def test_serves_50_concurrent_requests(server_argv):
+    """Fifty clients connect first, then all send at once, so the server holds 50 open requests."""
+    clients = 50
+    start = threading.Barrier(clients, timeout=20)
+
+    def one_client(_):
+        start.wait()
+        return server.request("GET", "/")
+
+    with running(server_argv) as server:
+        with concurrent.futures.ThreadPoolExecutor(clients) as pool:
+            answers = list(pool.map(one_client, range(clients), timeout=60))
+    assert [(status, body) for status, _, body in answers] == [(200, b"Hello, world!")] * clients
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_stops_cleanly(server_argv, sig):
+    with running(server_argv) as server:
+        assert server.request()[0] == 200
+        status, stderr = server.stop(sig, timeout=5)
+    assert status == 0, stderr
+    assert stderr == ""
+    assert port_is_free(server.port)
+
+
+def test_takes_its_port_from_the_environment(server_argv, monkeypatch):
+    monkeypatch.setenv("PORT", "0")
+    with running(server_argv[:-1]) as server:
+        assert server.request()[0] == 200
+
+
+def test_importing_the_python_sample_does_not_serve():
+    """Importing runs no server; the ASGI app can be called directly, as uvicorn calls it."""
+    spec = importlib.util.spec_from_file_location("hello_server", SAMPLE / "hello_server.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+
+    sent = []
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": "GET", "path": "/", "headers": []}
+    asyncio.run(module.app(scope, receive, send))
+    assert sent[0]["status"] == 200
+    assert sent[1]["body"] == b"Hello, world!"
+    assert dict(sent[0]["headers"])[b"content-length"] == b"13"
+
+
+@pytest.mark.parametrize("language", ["python", "rust"])
+def test_output_shown_on_the_page(language, request, update_outputs):
+    """Run the page's command (on a free port instead of 3000) and stop it as Ctrl+C does."""
+    if language == "rust":
+        request.getfixturevalue("rust_binaries")
+    path = SAMPLE / f"output.{language}.txt"
+    (step,) = transcripts.read(path)
+    argv = transcripts.argv(step.command)
+    assert argv[-1] == "3000", "the page shows the server on its default port"
+    with running([*argv[:-1], "0"], timeout=120) as server:
+        server.stop(signal.SIGINT)
+    printed = server.first_line.replace(f":{server.port}", ":3000")
+    transcripts.check(path, update_outputs, [printed])
+
+
+def exchange(server, method, path, body):
+    status, headers, payload = server.request(method, path, body)
+    shown = {name.lower(): value for name, value in headers.items()}
+    assert re.fullmatch(r"\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT", shown.pop("date"))
+    return status, shown, payload
+
+
+def test_python_and_rust_servers_answer_alike(rust_binaries):
+    """Same requests, same status, body and headers (the `date` header only checked for form)."""
+    python = [sys.executable, str(SAMPLE / "hello_server.py"), "0"]
+    rust = [str(rust_binaries / "hello_server"), "0"]
+    with running(python) as py_server, running(rust) as rs_server:
+        for method, path, body in REQUESTS:
+            assert exchange(py_server, method, path, body) == exchange(rs_server, method, path, body)
