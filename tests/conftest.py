@@ -22,6 +22,16 @@ def pytest_addoption(parser):
     )
 
 
+SLOW_FIXTURES = {"rust_toolchain", "rust_binaries"}
+
+
+def pytest_collection_modifyitems(items):
+    """Whatever builds or runs Rust is slow; `./dev test --quick` leaves it out."""
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def update_outputs(request) -> bool:
     return request.config.getoption("--update-outputs")

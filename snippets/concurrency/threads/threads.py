@@ -3,7 +3,8 @@ import threading
 
 
 def work(i: int) -> None:
-    sys.stdout.write(f"Thread {i} is running!\n")  # one write per line, so lines never mix
+    # One write per line, so lines from different threads never mix.
+    sys.stdout.write(f"Thread {i} is running!\n")
 
 
 threads = [threading.Thread(target=work, args=(i,)) for i in range(5)]

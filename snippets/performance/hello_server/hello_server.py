@@ -1,4 +1,4 @@
-"""'Hello, world!' over HTTP: an ASGI app served by uvicorn, the twin of main.rs."""
+"""'Hello, world!' over HTTP: an ASGI app on uvicorn, the twin of main.rs."""
 
 import os
 import signal
@@ -15,14 +15,18 @@ HEADERS = [
 
 
 async def app(scope, receive, send):  # (1)!
-    assert scope["type"] == "http"  # lifespan events are switched off below
-    await send({"type": "http.response.start", "status": 200, "headers": HEADERS})
+    assert scope["type"] == "http"  # lifespan events are off, see below
+    await send(
+        {"type": "http.response.start", "status": 200, "headers": HEADERS}
+    )
     await send({"type": "http.response.body", "body": BODY})
 
 
 def port() -> int:
-    """The first argument, else PORT, else 3000; 0 lets the OS pick a free port."""
-    return int(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("PORT", "3000"))
+    """The first argument, else PORT, else 3000; 0 picks a free port."""
+    if len(sys.argv) > 1:
+        return int(sys.argv[1])
+    return int(os.environ.get("PORT", "3000"))
 
 
 def main() -> None:
@@ -31,13 +35,18 @@ def main() -> None:
     print(f"Listening on http://{host}:{real_port}", flush=True)
 
     config = uvicorn.Config(
-        app, lifespan="off", server_header=False, log_level="warning", timeout_graceful_shutdown=3
+        app,
+        lifespan="off",
+        server_header=False,
+        log_level="warning",
+        timeout_graceful_shutdown=3,
     )
-    signal.signal(signal.SIGTERM, signal.default_int_handler)  # SIGTERM stops it like Ctrl+C
+    # SIGTERM stops the server the way Ctrl+C does.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         uvicorn.Server(config).run(sockets=[sock])  # (3)!
     except KeyboardInterrupt:  # (4)!
-        pass  # uvicorn re-raises the signal once open requests are done: a clean stop
+        pass  # uvicorn re-raises the signal after the last request: done
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 jobs = ["a", "b", "c", "d"]
 for job in jobs:
     if job in ("a", "b"):
-        jobs.remove(job)  # shifts the list under the running loop, which then skips "b"
+        jobs.remove(job)  # shifts the list under the loop: "b" is skipped
 print(jobs)

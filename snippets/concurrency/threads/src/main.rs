@@ -12,6 +12,7 @@ fn main() {
     }
 
     for handle in handles {
-        handle.join().unwrap(); // waits; unwrap passes on a panic from the thread
+        // Wait; unwrap passes on a panic from the thread.
+        handle.join().unwrap();
     }
 }

@@ -8,7 +8,9 @@ use hyper::service::{make_service_fn, service_fn};
 use hyper::{Body, Request, Response, Server};
 use tokio::signal::unix::{signal, SignalKind};
 
-async fn handle_request(_req: Request<Body>) -> Result<Response<Body>, Infallible> { // (1)!
+async fn handle_request(
+    _req: Request<Body>, // (1)!
+) -> Result<Response<Body>, Infallible> {
     let mut response = Response::new(Body::from("Hello, world!"));
     response.headers_mut().insert(
         CONTENT_TYPE,
@@ -17,18 +19,19 @@ async fn handle_request(_req: Request<Body>) -> Result<Response<Body>, Infallibl
     Ok(response)
 }
 
-/// The port comes from the first argument, else from PORT, else 3000; 0 lets the OS pick one.
+/// The first argument, else PORT, else 3000; 0 picks a free port.
 fn port() -> u16 {
     env::args()
         .nth(1)
         .or_else(|| env::var("PORT").ok())
-        .map(|p| p.parse().expect("the port must be a number from 0 to 65535"))
+        .map(|p| p.parse().expect("the port must be 0 to 65535"))
         .unwrap_or(3000)
 }
 
 /// Resolves at the first Ctrl+C (SIGINT) or SIGTERM.
 async fn shutdown_signal() {
-    let mut terminate = signal(SignalKind::terminate()).expect("cannot listen for SIGTERM");
+    let mut terminate = signal(SignalKind::terminate())
+        .expect("cannot listen for SIGTERM");
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {}
         _ = terminate.recv() => {}
@@ -44,7 +47,8 @@ async fn main() {
 
     let server = Server::bind(&addr).serve(make_svc); // (4)!
     println!("Listening on http://{}", server.local_addr());
-    if let Err(err) = server.with_graceful_shutdown(shutdown_signal()).await { // (5)!
+    let graceful = server.with_graceful_shutdown(shutdown_signal()); // (5)!
+    if let Err(err) = graceful.await {
         eprintln!("Server error: {err}");
         std::process::exit(1);
     }
