@@ -1,0 +1,118 @@
+"""Break a copy of the repository the way an author might, and check the tests say so.
+
+Each case edits one file in a fresh copy, runs part of the test command there, and checks
+that it fails with a message naming the file (or the diff and the command to fix it).
+"""
+
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.transcripts import REWRITE_COMMAND, ROOT
+
+KEEP = ["conftest.py", "pyproject.toml", "mkdocs.yml", "Cargo.toml", "Cargo.lock", ".cargo", "docs",
+        "snippets", "tests"]
+BORROWING_PY = "snippets/safety/borrowing/borrowing.py"
+BORROWING_RS = "snippets/safety/borrowing/src/main.rs"
+
+
+@pytest.fixture
+def copy(tmp_path) -> pathlib.Path:
+    for name in KEEP:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, tmp_path / name)
+    return tmp_path
+
+
+def edit(copy: pathlib.Path, name: str, old: str, new: str) -> None:
+    path = copy / name
+    text = path.read_text()
+    assert old in text, f"{name} no longer contains {old!r}: update this test"
+    path.write_text(text.replace(old, new, 1))
+
+
+def pytest_in(copy: pathlib.Path, *args: str) -> subprocess.CompletedProcess:
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", *args],
+        cwd=copy,
+        # The copy builds Rust into a target directory of its own, kept between runs.
+        env={**os.environ, "CARGO_TARGET_DIR": str(ROOT / "target" / "bad-input")},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode != 0, f"pytest passed in a broken copy:\n{done.stdout}"
+    return done
+
+
+def test_missing_include_fails_page_and_build(copy):
+    (copy / BORROWING_PY).unlink()
+    assert BORROWING_PY in pytest_in(copy, "docs/safety.md").stdout
+    build = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(copy / "mkdocs.yml"),
+         "-d", str(copy / "site")],
+        cwd="/",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert build.returncode != 0
+    assert f"Error reading page 'safety.md': Snippet at path '{BORROWING_PY}'" in build.stderr
+
+
+def test_broken_python_sample_names_page_and_file(copy):
+    edit(copy, BORROWING_PY, 'print(s2)', 'print(s2')
+    out = pytest_in(copy, "docs/safety.md").stdout
+    assert f"docs/safety.md, code block at line" in out and f"shows {BORROWING_PY}" in out
+    assert "SyntaxError" in out
+
+
+def test_python_sample_raising_names_page_and_file(copy):
+    edit(copy, BORROWING_PY, 'print(s2)', 'print(s2.missing)')
+    out = pytest_in(copy, "docs/safety.md").stdout
+    assert f"shows {BORROWING_PY}" in out and "AttributeError" in out
+
+
+def test_changed_python_output_shows_diff_and_fix(copy):
+    edit(copy, BORROWING_PY, 'print(parts)', 'print(parts, "!")')
+    out = pytest_in(copy, "tests/safety/test_borrowing.py", "-k", "python_output").stdout
+    assert "snippets/safety/borrowing/output.python.txt is stale" in out
+    assert "+['Hello', 'world'] !" in out and REWRITE_COMMAND in out
+
+
+def test_code_block_not_from_a_file_is_refused(copy):
+    edit(copy, "docs/conclusion.md", "# Conclusion\n", "# Conclusion\n\n```bash\nrm -rf /\n```\n")
+    out = pytest_in(copy, "tests/site/test_code_blocks.py").stdout
+    assert "docs/conclusion.md" in out and "one include of a file under snippets/" in out
+
+
+@pytest.mark.usefixtures("rust_toolchain")
+def test_broken_rust_sample_names_the_file(copy):
+    edit(copy, BORROWING_RS, 'println!("{s2}");', 'println!("{s2}")')
+    out = pytest_in(copy, "tests/safety/test_borrowing.py", "-k", "rust_output").stdout
+    assert "cargo build failed" in out and BORROWING_RS in out
+
+
+@pytest.mark.usefixtures("rust_toolchain")
+def test_changed_rust_output_shows_diff(copy):
+    edit(copy, BORROWING_RS, 'r.push_str(", world");', 'r.push_str(", there");')
+    out = pytest_in(copy, "tests/safety/test_borrowing.py", "-k", "rust_output").stdout
+    assert "snippets/safety/borrowing/output.rust.txt is stale" in out
+    assert re.search(r"^\+Hello, there$", out, re.MULTILINE)
+
+
+@pytest.mark.usefixtures("rust_toolchain")
+def test_compile_fail_sample_that_compiles_fails(copy):
+    sample = "snippets/concurrency/thread_borrows_local/main.rs"
+    edit(copy, sample, "thread::spawn(|| {", "thread::spawn(move || {")
+    out = pytest_in(copy, "tests/concurrency/test_thread_borrows_local.py").stdout
+    assert f"{sample} compiles now, but the page shows it failing with E0373" in out
