@@ -7,6 +7,7 @@ import subprocess
 
 import pytest
 
+from tests.sitebuild import mkdocs_build
 from tests.transcripts import ROOT
 
 CRATES = pathlib.Path("/usr/share/cargo/registry")
@@ -22,11 +23,11 @@ def pytest_addoption(parser):
     )
 
 
-SLOW_FIXTURES = {"rust_toolchain", "rust_binaries"}
+SLOW_FIXTURES = {"rust_toolchain", "rust_binaries", "browser"}
 
 
 def pytest_collection_modifyitems(items):
-    """Whatever builds or runs Rust is slow; `./dev test --quick` leaves it out."""
+    """Building Rust and driving a browser are slow; `./dev test --quick` leaves them out."""
     for item in items:
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
@@ -73,3 +74,12 @@ def rust_binaries(rust_toolchain) -> pathlib.Path:
     if done.returncode != 0:
         pytest.fail(f"cargo build failed:\n{done.stderr}", pytrace=False)
     return ROOT / "target" / "debug"
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    site = tmp_path_factory.mktemp("build") / "site"
+    done = mkdocs_build(ROOT, site)
+    if done.returncode != 0:
+        pytest.fail(f"mkdocs build --strict failed:\n{done.stderr}", pytrace=False)
+    return site

@@ -20,8 +20,9 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 # `=== "Tab"`, `!!! note`, `??? note`, `???+ note`: their bodies are indented four spaces.
 CONTAINER = re.compile(r"^(?P<indent> *)(?:===|!!!|\?\?\?\+?)[ \t]")
 INCLUDE = re.compile(r"""^[ \t]*-+8<-+[ \t]+["'](?P<path>[^"':]+)""", re.MULTILINE)
-# A Material annotation marker with `!` is removed from the rendered and the copied code.
-ANNOTATION = re.compile(r"[ \t]*(?:#|//) \(\d+\)!$", re.MULTILINE)
+# A Material annotation marker with `!` is removed from the rendered and the copied code
+# (the spaces before it stay).
+ANNOTATION = re.compile(r"(?:#|//) \(\d+\)!$", re.MULTILINE)
 
 # The code handed to the plugin -> the files it was included from, to name them on failure.
 INCLUDED_FROM: dict[str, list[str]] = {}

@@ -96,7 +96,9 @@ def test_importing_the_python_sample_does_not_serve():
         sent.append(message)
 
     scope = {"type": "http", "method": "GET", "path": "/", "headers": []}
-    asyncio.run(module.app(scope, receive, send))
+    # A thread of its own: Playwright's sync API may hold an event loop in this one.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, module.app(scope, receive, send)).result(timeout=10)
     assert sent[0]["status"] == 200
     assert sent[1]["body"] == b"Hello, world!"
     assert dict(sent[0]["headers"])[b"content-length"] == b"13"

@@ -1,39 +1,13 @@
 """The site builds with `mkdocs build --strict`, and every Python block on it is executed."""
 
-import os
 import re
 import subprocess
 import sys
 
 import pytest
 
+from tests.sitebuild import page_html
 from tests.transcripts import ROOT
-
-
-def mkdocs_build(root, site_dir) -> subprocess.CompletedProcess:
-    """Run from another directory on purpose: includes must not depend on the cwd."""
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml"),
-         "-d", str(site_dir)],
-        cwd=site_dir.parent,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-def page_html(stem: str) -> str:
-    return "index.html" if stem == "index" else f"{stem}/index.html"
-
-
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory):
-    site = tmp_path_factory.mktemp("build") / "site"
-    done = mkdocs_build(ROOT, site)
-    if done.returncode != 0:
-        pytest.fail(f"mkdocs build --strict failed:\n{done.stderr}", pytrace=False)
-    return site
 
 
 def test_strict_build_passes(built_site):

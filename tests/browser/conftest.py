@@ -1,0 +1,113 @@
+"""A real Chromium (Debian's package) driven by Playwright, against the built site on 127.0.0.1."""
+
+import contextlib
+import dataclasses
+import functools
+import http.server
+import pathlib
+import shutil
+import threading
+
+import pytest
+
+from tests.conftest import IN_CI
+from tests.transcripts import ROOT
+
+CHROMIUM = pathlib.Path("/usr/bin/chromium")
+# Without these, Chromium tries to reach Google's hosts at every start.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+NODE_MODULES = ROOT / "node_modules"
+
+
+def require(condition: bool, what: str) -> None:
+    if not condition:
+        if IN_CI:
+            pytest.fail(f"CI must run the browser tests, but {what}", pytrace=False)
+        pytest.skip(f"browser tests not run: {what}")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require(CHROMIUM.is_file(), "Chromium is missing (Debian: apt-get install chromium)")
+    require((NODE_MODULES / "axe-core").is_dir(), "node_modules is missing (run: npm ci)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serve(directory: pathlib.Path):
+    handler = functools.partial(QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site):
+    with serve(built_site) as url:
+        yield url
+
+
+@dataclasses.dataclass
+class Problems:
+    """What a page did wrong while it was open: console errors, failed or foreign requests."""
+
+    origin: str
+    seen: list[str] = dataclasses.field(default_factory=list)
+
+    def watch(self, page) -> None:
+        page.on("console", lambda m: m.type == "error" and self.seen.append(f"console: {m.text}"))
+        page.on("pageerror", lambda e: self.seen.append(f"page error: {e}"))
+        page.on("requestfailed", lambda r: self.seen.append(f"failed: {r.url} {r.failure}"))
+        page.on("response", lambda r: r.status >= 400 and self.seen.append(f"{r.status}: {r.url}"))
+        page.on(
+            "request",
+            lambda r: r.url.startswith(("http:", "https:"))
+            and not r.url.startswith(self.origin)
+            and self.seen.append(f"other origin: {r.url}"),
+        )
+
+
+@pytest.fixture
+def context(browser, site_url):
+    context = browser.new_context(
+        permissions=["clipboard-read", "clipboard-write"], base_url=site_url
+    )
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context, site_url):
+    page = context.new_page()
+    page.problems = Problems(site_url)
+    page.problems.watch(page)
+    yield page
+    page.close()
+
+
+PAGES = ["", "performance/", "safety/", "concurrency/", "frameworks/", "considerations/",
+         "conclusion/"]

@@ -1,0 +1,54 @@
+"""A reader's visit: pages load cleanly, tabs follow the reader's choice, the palette sticks."""
+
+import pytest
+
+from tests.browser.conftest import PAGES
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p or "home")
+def test_page_loads_cleanly_from_this_origin_only(page, path):
+    page.goto(path, wait_until="networkidle")
+    assert page.locator("h1").count() == 1
+    assert page.problems.seen == [], f"/{path}: " + "; ".join(page.problems.seen)
+
+
+def selected_tabs(page) -> list[str]:
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.tabbed-set')].map(set => {
+            const input = set.querySelector(':scope > input:checked');
+            return set.querySelector(`label[for="${input.id}"]`).textContent.trim();
+        })"""
+    )
+
+
+def test_choosing_python_once_switches_every_page(page):
+    page.goto("performance/")
+    assert set(selected_tabs(page)) == {"Rust"}
+    page.locator(".tabbed-labels label", has_text="Python").first.click()
+    assert set(selected_tabs(page)) == {"Python"}
+
+    for path in ("safety/", "concurrency/"):
+        page.goto(path)
+        tabs = selected_tabs(page)
+        assert len(tabs) >= 2 and set(tabs) == {"Python"}, (path, tabs)
+    page.reload()
+    assert set(selected_tabs(page)) == {"Python"}
+
+
+def test_dark_mode_toggle_switches_and_is_remembered(browser, site_url):
+    context = browser.new_context(color_scheme="light", base_url=site_url)
+    try:
+        page = context.new_page()
+        page.goto("")
+        scheme = lambda: page.locator("body").get_attribute("data-md-color-scheme")  # noqa: E731
+        assert scheme() == "default"
+        page.locator("label[title='Switch to dark mode']").click()
+        assert scheme() == "slate"
+        page.goto("safety/")
+        assert scheme() == "slate"
+        page.reload()
+        assert scheme() == "slate"
+        page.locator("label[title='Switch to light mode']").click()
+        assert scheme() == "default"
+    finally:
+        context.close()
