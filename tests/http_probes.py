@@ -1,0 +1,100 @@
+"""Raw-socket probes of an HTTP server: what it does with malformed, huge, cut-off and idle
+requests. The tests pin the answers down, and the Performance page shows them as a table.
+"""
+
+import asyncio
+import socket
+import time
+
+READ_TIMEOUT = 3.0
+IDLE_WAIT = 8.0
+
+GOOD = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+PROBES = {
+    "garbage bytes": b"\x00\xff\x13\x37" * 256 + b"\r\n\r\n",
+    "bad request line": b"HELLO THERE\r\n\r\n",
+    "64 KiB header": b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * 65536 + b"\r\n\r\n",
+    "1 MiB header": b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * 1048576 + b"\r\n\r\n",
+    "request cut off, socket closed": b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Le",
+}
+
+
+def answer(sock: socket.socket, timeout: float = READ_TIMEOUT) -> str:
+    """The status line the server sends, or how the connection ends without one."""
+    sock.settimeout(timeout)
+    data = b""
+    try:
+        while b"\r\n" not in data:
+            chunk = sock.recv(65536)
+            if not chunk:
+                return "closed, no answer" if not data else f"closed after {data[:40]!r}"
+            data += chunk
+    except TimeoutError:
+        return f"no answer within {timeout:g} s"
+    except ConnectionResetError:
+        return "connection reset"
+    return data.split(b"\r\n", 1)[0].decode("latin-1").replace("HTTP/1.1 ", "")
+
+
+def probe(port: int, name: str) -> str:
+    payload = PROBES[name]
+    with socket.create_connection(("127.0.0.1", port), timeout=READ_TIMEOUT) as sock:
+        try:
+            sock.sendall(payload)
+        except (BrokenPipeError, ConnectionResetError):
+            return "closed while the request was sent"
+        if name.startswith("request cut off"):
+            return "client closed; server carries on"
+        return answer(sock)
+
+
+def idle(port: int, wait: float = IDLE_WAIT) -> str:
+    """Connect, send nothing, and see how long the server keeps the connection."""
+    start = time.monotonic()
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.settimeout(wait)
+        try:
+            data = sock.recv(1)
+        except TimeoutError:
+            return f"kept open (still open after {wait:g} s)"
+        except ConnectionResetError:
+            data = b""
+    return f"closed after {round(time.monotonic() - start)} s" + (f", sent {data!r}" if data else "")
+
+
+def good_request(port: int) -> str:
+    with socket.create_connection(("127.0.0.1", port), timeout=READ_TIMEOUT) as sock:
+        sock.sendall(GOOD)
+        return answer(sock)
+
+
+async def keep_alive_client(port: int, requests: int, results: list) -> None:
+    """Send `requests` requests one after another on one connection, recording each
+    outcome: (status, body) for a whole answer, "closed" when the server closed the
+    connection between answers, "partial" for an answer cut off in the middle."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        for _ in range(requests):
+            try:
+                writer.write(GOOD)
+                await writer.drain()
+                status = await reader.readline()
+            except (ConnectionError, OSError):
+                results.append("closed")
+                return
+            if not status:
+                results.append("closed")
+                return
+            try:
+                length = 0
+                while (line := await reader.readline()) not in (b"\r\n", b""):
+                    name, _, value = line.decode("latin-1").partition(":")
+                    if name.lower() == "content-length":
+                        length = int(value)
+                body = await reader.readexactly(length)
+            except (asyncio.IncompleteReadError, ConnectionError, ValueError):
+                results.append("partial")
+                return
+            results.append((int(status.split()[1]), body))
+    finally:
+        writer.close()

@@ -1,0 +1,130 @@
+"""The two "Hello, world!" servers under load, bad input, idle clients and shutdown.
+
+What each server does with bad input is pinned down here and shown on the Performance page
+as a table (snippets/performance/hello_server/bad-input.md), checked like any output file.
+"""
+
+import asyncio
+import concurrent.futures
+import contextlib
+import signal
+import socket
+import sys
+import time
+
+import pytest
+
+from tests import http_probes, transcripts
+from tests.servers import running
+from tests.transcripts import ROOT
+
+SAMPLE = ROOT / "snippets/performance/hello_server"
+SERVERS = ["rust", "python"]
+HELLO = (200, b"Hello, world!")
+
+
+def argv(language: str, request) -> list[str]:
+    if language == "python":
+        return [sys.executable, str(SAMPLE / "hello_server.py"), "0"]
+    return [str(request.getfixturevalue("rust_binaries") / "hello_server"), "0"]
+
+
+def in_thread(coroutine, timeout: float):
+    """asyncio.run in a thread of its own (Playwright's sync API may hold this one's loop)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result(timeout=timeout)
+
+
+async def load(port: int, total: int, connections: int) -> list:
+    results: list = []
+    share, extra = divmod(total, connections)
+    clients = [
+        http_probes.keep_alive_client(port, share + (i < extra), results) for i in range(connections)
+    ]
+    await asyncio.wait_for(asyncio.gather(*clients), timeout=120)
+    return results
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", SERVERS)
+def test_10000_requests_on_64_connections(language, request):
+    with running(argv(language, request)) as server:
+        results = in_thread(load(server.port, 10_000, 64), timeout=150)
+        assert server.process.poll() is None
+    assert len(results) == 10_000
+    assert results.count(HELLO) == 10_000, {r for r in results if r != HELLO}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", SERVERS)
+def test_bad_input_never_stops_the_server(language, request):
+    """Each malformed request gets a 4xx or a closed connection, or the table says otherwise."""
+    with running(argv(language, request)) as server:
+        for name in http_probes.PROBES:
+            outcome = http_probes.probe(server.port, name)
+            assert http_probes.good_request(server.port) == "200 OK", f"after {name}: {outcome}"
+        assert server.process.poll() is None
+
+
+@pytest.mark.slow
+def test_bad_input_table_on_the_page(request, update_outputs):
+    """Probe both servers side by side and compare with the table the page shows."""
+    path = SAMPLE / "bad-input.md"
+    with running(argv("rust", request)) as rust, running(argv("python", request)) as python:
+        rows = [(name, http_probes.probe(rust.port, name), http_probes.probe(python.port, name))
+                for name in http_probes.PROBES]
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            idle = list(pool.map(http_probes.idle, [rust.port, python.port]))
+        rows.append(("idle connection, nothing sent", *idle))
+    table = "| Request | Rust (hyper 0.14) | Python (uvicorn + httptools) |\n| --- | --- | --- |\n"
+    table += "".join(f"| {name} | {r} | {p} |\n" for name, r, p in rows)
+    if update_outputs:
+        path.write_text(table)
+    elif path.read_text() != table:
+        pytest.fail(
+            f"{path.relative_to(ROOT)} is stale:\n{transcripts.diff(path, path.read_text(), table)}\n"
+            f"Rewrite it with: {transcripts.REWRITE_COMMAND}",
+            pytrace=False,
+        )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", SERVERS)
+def test_idle_clients_do_not_block_others(language, request):
+    with running(argv(language, request)) as server, contextlib.ExitStack() as idle:
+        for _ in range(200):
+            idle.enter_context(socket.create_connection(("127.0.0.1", server.port)))
+        started = time.monotonic()
+        for _ in range(20):
+            assert server.request()[0] == 200
+        assert time.monotonic() - started < 5
+
+
+async def load_then_signal(server, sig: int) -> list:
+    """16 clients keep sending; the signal arrives while their requests are in flight."""
+    results: list = []
+    clients = [asyncio.create_task(http_probes.keep_alive_client(server.port, 10_000, results))
+               for _ in range(16)]
+    await asyncio.sleep(0.5)
+    server.process.send_signal(sig)
+    await asyncio.wait_for(asyncio.gather(*clients, return_exceptions=True), timeout=10)
+    return results
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize("language", SERVERS)
+def test_signal_under_load_finishes_requests_in_flight(language, sig, request):
+    """No answer is cut off; the server exits within 5 s with status 0 and frees its port."""
+    with running(argv(language, request)) as server:
+        results = in_thread(load_then_signal(server, sig), timeout=20)
+        started = time.monotonic()
+        _, stderr = server.process.communicate(timeout=5)
+        assert time.monotonic() - started < 5
+    assert server.process.returncode == 0, stderr
+    assert "Traceback" not in stderr
+    assert "partial" not in results
+    assert results.count(HELLO) > 100  # the load was real
+    assert set(results) <= {HELLO, "closed"}
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", server.port))

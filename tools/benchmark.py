@@ -1,0 +1,398 @@
+"""Measure the Performance and Concurrency pages' claims on this machine.
+
+`./dev bench` builds the Rust samples in release mode, then:
+
+- HTTP: starts each "Hello, world!" server on 127.0.0.1, one at a time, and loads it with
+  wrk (server and wrk pinned to different cores where there are two), with a warm-up, a
+  fixed duration and connection count, several runs with the servers interleaved. It
+  records requests/s, latency percentiles, errors, peak RSS of the server's process tree,
+  the CPU time of the server and of wrk, and each server's ratio to the Rust sample.
+- CPU: times the prime-counting sample in Rust threads, Python threads and Python
+  processes for 1, 2 and all cores.
+
+It writes docs/benchmarks/{http,cpu}.json and .svg and rewrites the tables between the
+`<!-- bench:... -->` markers of docs/performance.md and docs/concurrency.md. It is a
+benchmark, not a test: the figures vary with the machine and its load.
+"""
+
+import argparse
+import contextlib
+import datetime
+import json
+import os
+import pathlib
+import platform
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+import psutil
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+HELLO = ROOT / "snippets/performance/hello_server"
+OUT = ROOT / "docs/benchmarks"
+PYTHON = sys.executable
+
+
+# --- the servers ---------------------------------------------------------------------
+
+def uvicorn(http: str, loop: str) -> list[str]:
+    return [PYTHON, "-m", "uvicorn", "hello_server:app", "--app-dir", str(HELLO),
+            "--http", http, "--loop", loop, "--lifespan", "off", "--no-server-header",
+            "--no-access-log", "--log-level", "warning", "--host", "127.0.0.1", "--port"]
+
+
+SERVERS = {
+    "Rust: hyper 0.14 (the sample)": [str(ROOT / "target/release/hello_server")],
+    "Python: uvicorn + httptools + uvloop": uvicorn("httptools", "uvloop"),
+    "Python: uvicorn + h11 + asyncio": uvicorn("h11", "asyncio"),
+    "Python: granian (Rust server, ASGI app)": [
+        PYTHON, "-m", "granian", "--interface", "asgi", "--working-dir", str(HELLO),
+        "--workers", "1", "--no-log", "--host", "127.0.0.1", "hello_server:app", "--port"],
+    "Python: http.server (threads)": [
+        PYTHON, str(ROOT / "snippets/performance/stdlib_server/stdlib_server.py")],
+}
+RUST = next(iter(SERVERS))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def pinned(core: int | None, argv: list[str]) -> list[str]:
+    return argv if core is None else ["taskset", "-c", str(core), *argv]
+
+
+@contextlib.contextmanager
+def server(argv: list[str], core: int | None):
+    port = free_port()
+    process = subprocess.Popen(pinned(core, [*argv, str(port)]), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1) as answer:
+                    assert answer.read() == b"Hello, world!"
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError(f"{argv[0]} did not start serving")
+                time.sleep(0.1)
+        yield process, port
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def tree(process: subprocess.Popen) -> list[psutil.Process]:
+    root = psutil.Process(process.pid)
+    return [root, *root.children(recursive=True)]
+
+
+def cpu_seconds(processes: list[psutil.Process]) -> float:
+    total = 0.0
+    for p in processes:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            t = p.cpu_times()
+            total += t.user + t.system
+    return total
+
+
+def rss(processes: list[psutil.Process]) -> int:
+    total = 0
+    for p in processes:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            total += p.memory_info().rss
+    return total
+
+
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+
+
+def parse_wrk(text: str) -> dict:
+    def latency(pct: str) -> float:
+        value, unit = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", text, re.M).groups()
+        return float(value) * UNITS[unit]
+
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", text))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    return {
+        "requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", text)[1]),
+        "requests": int(re.search(r"(\d+) requests in", text)[1]),
+        "latency_p50_ms": latency("50"),
+        "latency_p99_ms": latency("99"),
+        "errors": errors + (int(non_2xx[1]) if non_2xx else 0),
+    }
+
+
+def wrk(port: int, seconds: float, connections: int, core: int | None) -> tuple[str, float]:
+    """Run wrk; returns its output and the CPU seconds it used."""
+    argv = pinned(core, ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency",
+                         f"http://127.0.0.1:{port}/"])
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    output = process.stdout.read().decode()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise RuntimeError(output)
+    return output, usage.ru_utime + usage.ru_stime
+
+
+def http_run(name: str, seconds: float, warmup: float, connections: int, cores) -> dict:
+    server_core, wrk_core = cores
+    with server(SERVERS[name], server_core) as (process, port):
+        wrk(port, warmup, connections, wrk_core)
+        cpu_before, peak = cpu_seconds(tree(process)), rss(tree(process))
+        measured: dict = {}
+        load = threading.Thread(
+            target=lambda: measured.update(run=wrk(port, seconds, connections, wrk_core)))
+        started = time.monotonic()
+        load.start()
+        while load.is_alive():  # sample the memory of the whole tree while wrk runs
+            peak = max(peak, rss(tree(process)))
+            load.join(0.2)
+        wall = time.monotonic() - started
+        output, wrk_cpu = measured["run"]
+        figures = parse_wrk(output)
+        figures.update(
+            peak_rss_mib=round(peak / 2**20, 1),
+            server_cpu_percent=round(100 * (cpu_seconds(tree(process)) - cpu_before) / wall),
+            wrk_cpu_percent=round(100 * wrk_cpu / wall),
+        )
+        return figures
+
+
+def summarise(runs: list[dict]) -> dict:
+    rps = [r["requests_per_s"] for r in runs]
+    return {
+        "requests_per_s": {"median": round(statistics.median(rps)), "min": round(min(rps)),
+                           "max": round(max(rps))},
+        "spread_percent": round(100 * (max(rps) - min(rps)) / statistics.median(rps), 1),
+        "latency_p50_ms": round(statistics.median(r["latency_p50_ms"] for r in runs), 3),
+        "latency_p99_ms": round(statistics.median(r["latency_p99_ms"] for r in runs), 3),
+        "errors": sum(r["errors"] for r in runs),
+        "peak_rss_mib": max(r["peak_rss_mib"] for r in runs),
+        "server_cpu_percent": round(statistics.median(r["server_cpu_percent"] for r in runs)),
+        "wrk_cpu_percent": round(statistics.median(r["wrk_cpu_percent"] for r in runs)),
+    }
+
+
+def http_benchmark(args, cores) -> dict:
+    runs: dict[str, list] = {name: [] for name in SERVERS}
+    for i in range(args.runs):
+        for name in SERVERS:  # interleaved, so drift in the machine's load hits all alike
+            print(f"run {i + 1}/{args.runs}: {name}", file=sys.stderr)
+            runs[name].append(http_run(name, args.seconds, args.warmup, args.connections, cores))
+    summary = {name: summarise(r) for name, r in runs.items()}
+    rust = summary[RUST]["requests_per_s"]["median"]
+    for s in summary.values():
+        s["ratio_to_rust"] = round(s["requests_per_s"]["median"] / rust, 3)
+    return {
+        "settings": {"seconds": args.seconds, "warmup_seconds": args.warmup,
+                     "connections": args.connections, "runs": args.runs, "wrk_threads": 1,
+                     "server_core": cores[0], "wrk_core": cores[1]},
+        # wrk at (nearly) a full core while serving Rust: the load generator, not the
+        # server, set the pace, and Rust's lead is a lower bound.
+        "wrk_saturated_on_rust": summary[RUST]["wrk_cpu_percent"] >= 90,
+        "servers": summary,
+        "runs": runs,
+    }
+
+
+# --- the CPU-bound comparison ------------------------------------------------------------
+
+PRIMES = ROOT / "snippets/concurrency/prime_count"
+CPU_VARIANTS = {
+    "Rust threads": lambda limit, n: [str(ROOT / "target/release/prime_count"), str(limit), str(n)],
+    "Python threads": lambda limit, n: [PYTHON, str(PRIMES / "prime_count.py"), str(limit), str(n)],
+    "Python processes": lambda limit, n: [PYTHON, str(PRIMES / "prime_count.py"), str(limit),
+                                          str(n), "processes"],
+}
+
+
+def cpu_benchmark(args) -> dict:
+    workers = sorted({1, 2, os.cpu_count() or 1})
+    times: dict[str, dict[str, list]] = {v: {str(n): [] for n in workers} for v in CPU_VARIANTS}
+    expected = None
+    for i in range(args.runs):
+        for variant, command in CPU_VARIANTS.items():
+            for n in workers:
+                print(f"run {i + 1}/{args.runs}: {variant}, {n} worker(s)", file=sys.stderr)
+                started = time.perf_counter()
+                out = subprocess.run(command(args.limit, n), capture_output=True, text=True,
+                                     check=True).stdout
+                times[variant][str(n)].append(time.perf_counter() - started)
+                if expected not in (None, out):
+                    raise RuntimeError(f"{variant} printed {out!r}, others {expected!r}")
+                expected = out
+    results = {
+        variant: {n: {"median_s": round(statistics.median(t), 3), "min_s": round(min(t), 3),
+                      "max_s": round(max(t), 3)} for n, t in by_n.items()}
+        for variant, by_n in times.items()
+    }
+    for by_n in results.values():
+        one = by_n["1"]["median_s"]
+        for figures in by_n.values():
+            figures["speedup_vs_1"] = round(one / figures["median_s"], 2)
+    return {"settings": {"limit": args.limit, "runs": args.runs, "workers": workers},
+            "answer": expected.strip(), "results": results, "runs": times}
+
+
+# --- machine, charts, tables -----------------------------------------------------------
+
+def machine() -> dict:
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                pathlib.Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    os_name = platform.platform()
+    with contextlib.suppress(OSError):
+        os_name = re.search(r'PRETTY_NAME="(.*)"', pathlib.Path("/etc/os-release").read_text())[1]
+    return {
+        "date": datetime.date.today().isoformat(),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "os": os_name,
+        "python": platform.python_version(),
+        "rustc": subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip(),
+        "wrk": subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split("[")[0].strip(),
+    }
+
+
+def bar_chart(title: str, bars: list[tuple[str, float, float, float]], unit: str) -> str:
+    """A horizontal bar chart as SVG: (label, median, min, max) per bar, whiskers min-max."""
+    width, label_w, row, top = 760, 300, 28, 40
+    height = top + row * len(bars) + 30
+    scale = (width - label_w - 120) / max(b[3] for b in bars)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{title}" font-family="sans-serif" font-size="13">',
+        f"<title>{title}</title>",
+        '<style>text{fill:#333}rect{fill:#3f51b5}line{stroke:#333}'
+        '@media (prefers-color-scheme:dark){text{fill:#ddd}rect{fill:#7ea6f0}line{stroke:#ddd}}</style>',
+        f'<text x="0" y="20" font-weight="bold">{title}</text>',
+    ]
+    for i, (label, median, low, high) in enumerate(bars):
+        y = top + i * row
+        parts += [
+            f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end">{label}</text>',
+            f'<rect x="{label_w}" y="{y + 3}" width="{median * scale:.1f}" height="{row - 10}"/>',
+            f'<line x1="{label_w + low * scale:.1f}" x2="{label_w + high * scale:.1f}" '
+            f'y1="{y + 12}" y2="{y + 12}" stroke-width="2"/>',
+            f'<text x="{label_w + high * scale + 6:.1f}" y="{y + 15}">{median:,.0f} {unit}</text>'
+            if median >= 100 else
+            f'<text x="{label_w + high * scale + 6:.1f}" y="{y + 15}">{median:.2f} {unit}</text>',
+        ]
+    parts.append(f'<text x="{label_w}" y="{height - 8}" font-size="11">Bars: median; '
+                 'lines: lowest to highest run.</text></svg>')
+    return "\n".join(parts) + "\n"
+
+
+def describe(m: dict) -> str:
+    return (f"Measured on {m['date']}: {m['cpu']}, {m['cores']} cores, {m['os']}, "
+            f"Python {m['python']}, {m['rustc']}, {m['wrk']}.")
+
+
+def http_table(data: dict, m: dict) -> str:
+    s = data["settings"]
+    pins = (f"server on core {s['server_core']}, wrk on core {s['wrk_core']}"
+            if s["server_core"] is not None else "not pinned (one core)")
+    lines = [
+        describe(m) + f" wrk: {s['connections']} connections, 1 thread, {s['warmup_seconds']:g} s "
+        f"warm-up, {s['seconds']:g} s measured, {s['runs']} runs per server, interleaved; {pins}.",
+        "",
+        "| Server | Requests/s, median (min–max) | vs Rust | p50 latency | p99 latency | Errors "
+        "| Peak RSS | Server CPU | wrk CPU |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, x in data["servers"].items():
+        r = x["requests_per_s"]
+        lines.append(
+            f"| {name} | {r['median']:,} ({r['min']:,}–{r['max']:,}) | {x['ratio_to_rust']:.2f} | "
+            f"{x['latency_p50_ms']:.2f} ms | {x['latency_p99_ms']:.2f} ms | {x['errors']} | "
+            f"{x['peak_rss_mib']:.1f} MiB | {x['server_cpu_percent']} % | {x['wrk_cpu_percent']} % |")
+    spread = max(x["spread_percent"] for x in data["servers"].values())
+    lines += ["", f"Largest spread between runs of one server: {spread:.1f} % of its median."]
+    if data["wrk_saturated_on_rust"]:
+        lines += ["", "While it loaded the Rust server, wrk itself used "
+                  f"{data['servers'][RUST]['wrk_cpu_percent']} % of its core: the load generator "
+                  "was the limit, so the Rust figure, and every ratio to it, understates Rust's lead."]
+    return "\n".join(lines)
+
+
+def cpu_table(data: dict, m: dict) -> str:
+    s = data["settings"]
+    workers = [str(n) for n in s["workers"]]
+    lines = [
+        describe(m) + f" Counting primes below {s['limit']:,} ({data['answer'].split()[0]} of "
+        f"them), wall time including start-up, median of {s['runs']} runs.",
+        "",
+        "| Version | " + " | ".join(f"{n} worker{'s' if n != '1' else ''}" for n in workers) + " |",
+        "| --- |" + " --- |" * len(workers),
+    ]
+    for variant, by_n in data["results"].items():
+        cells = [f"{by_n[n]['median_s']:.2f} s (×{by_n[n]['speedup_vs_1']:.2f})" for n in workers]
+        lines.append(f"| {variant} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def replace_between(path: pathlib.Path, name: str, text: str) -> None:
+    start, end = f"<!-- bench:{name}:start -->", f"<!-- bench:{name}:end -->"
+    content = path.read_text()
+    head, rest = content.split(start)
+    _, tail = rest.split(end)
+    path.write_text(f"{head}{start}\n{text}\n{end}{tail}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10, help="measured wrk run per server")
+    parser.add_argument("--warmup", type=int, default=2, help="wrk warm-up per server run")
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--limit", type=int, default=1_000_000, help="primes below this")
+    parser.add_argument("--out", type=pathlib.Path, default=OUT, help="where the data goes")
+    parser.add_argument("--no-pages", action="store_true", help="leave docs/*.md alone")
+    args = parser.parse_args()
+
+    subprocess.run(["cargo", "build", "--locked", "--release", "-q", "-p", "hello_server",
+                    "-p", "prime_count"], cwd=ROOT, check=True)
+    cores = (0, 1) if len(os.sched_getaffinity(0)) >= 2 else (None, None)
+    m = machine()
+    http = {"machine": m, **http_benchmark(args, cores)}
+    cpu = {"machine": m, **cpu_benchmark(args)}
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "http.json").write_text(json.dumps(http, indent=2) + "\n")
+    (args.out / "cpu.json").write_text(json.dumps(cpu, indent=2) + "\n")
+    (args.out / "http.svg").write_text(bar_chart(
+        "Requests per second, one server core (higher is better)",
+        [(name, x["requests_per_s"]["median"], x["requests_per_s"]["min"],
+          x["requests_per_s"]["max"]) for name, x in http["servers"].items()], "req/s"))
+    (args.out / "cpu.svg").write_text(bar_chart(
+        f"Counting primes below {args.limit:,}: wall time (lower is better)",
+        [(f"{variant}, {n} worker{'s' if n != '1' else ''}", f["median_s"], f["min_s"], f["max_s"])
+         for variant, by_n in cpu["results"].items() for n, f in by_n.items()], "s"))
+    http_text, cpu_text = http_table(http, m), cpu_table(cpu, m)
+    print(http_text, cpu_text, sep="\n\n")
+    if not args.no_pages:
+        replace_between(ROOT / "docs/performance.md", "http", http_text)
+        replace_between(ROOT / "docs/concurrency.md", "cpu", cpu_text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
