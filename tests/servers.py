@@ -1,5 +1,7 @@
 """Start a sample server as a real process and stop it, whatever the test does."""
 
+import asyncio
+import concurrent.futures
 import contextlib
 import dataclasses
 import http.client
@@ -68,3 +70,9 @@ def running(argv: list[str], timeout: float = 30) -> Iterator[Server]:
                 os.killpg(process.pid, signal.SIGKILL)
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.communicate(timeout=10)
+
+
+def in_thread(coroutine, timeout: float):
+    """asyncio.run in a thread of its own: Playwright's sync API may hold this thread's loop."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result(timeout=timeout)

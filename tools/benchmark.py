@@ -128,14 +128,17 @@ def parse_wrk(text: str) -> dict:
         value, unit = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", text, re.M).groups()
         return float(value) * UNITS[unit]
 
-    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", text))
+    socket_errors = {kind: int(n) for kind, n in
+                     re.findall(r"(connect|read|write|timeout) (\d+)", text)}
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    errors = sum(socket_errors.values()) + (int(non_2xx[1]) if non_2xx else 0)
     return {
         "requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", text)[1]),
         "requests": int(re.search(r"(\d+) requests in", text)[1]),
         "latency_p50_ms": latency("50"),
         "latency_p99_ms": latency("99"),
-        "errors": errors + (int(non_2xx[1]) if non_2xx else 0),
+        "errors": errors,
+        "socket_errors": socket_errors,
     }
 
 
@@ -357,6 +360,21 @@ def replace_between(path: pathlib.Path, name: str, text: str) -> None:
     path.write_text(f"{head}{start}\n{text}\n{end}{tail}")
 
 
+def compare_with_previous(path: pathlib.Path, http: dict) -> str:
+    """How far each ratio to Rust moved since the results this run replaces."""
+    if not path.is_file():
+        return "No previous results to compare with."
+    before = json.loads(path.read_text())
+    lines = [f"Ratios to Rust compared with the previous results ({before['machine']['date']}):"]
+    for name, now in http["servers"].items():
+        if name in before["servers"]:
+            old = before["servers"][name]["ratio_to_rust"]
+            change = 100 * (now["ratio_to_rust"] / old - 1) if old else float("nan")
+            now["ratio_change_vs_previous_percent"] = round(change, 1)
+            lines.append(f"- {name}: {old:.3f} -> {now['ratio_to_rust']:.3f} ({change:+.1f} %)")
+    return "\n".join(lines)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10, help="measured wrk run per server")
@@ -376,6 +394,7 @@ def main() -> int:
     cpu = {"machine": m, **cpu_benchmark(args)}
 
     args.out.mkdir(parents=True, exist_ok=True)
+    changes = compare_with_previous(args.out / "http.json", http)
     (args.out / "http.json").write_text(json.dumps(http, indent=2) + "\n")
     (args.out / "cpu.json").write_text(json.dumps(cpu, indent=2) + "\n")
     (args.out / "http.svg").write_text(bar_chart(
@@ -387,7 +406,7 @@ def main() -> int:
         [(f"{variant}, {n} worker{'s' if n != '1' else ''}", f["median_s"], f["min_s"], f["max_s"])
          for variant, by_n in cpu["results"].items() for n, f in by_n.items()], "s"))
     http_text, cpu_text = http_table(http, m), cpu_table(cpu, m)
-    print(http_text, cpu_text, sep="\n\n")
+    print(http_text, cpu_text, changes, sep="\n\n")
     if not args.no_pages:
         replace_between(ROOT / "docs/performance.md", "http", http_text)
         replace_between(ROOT / "docs/concurrency.md", "cpu", cpu_text)

@@ -1,6 +1,5 @@
 """The two "Hello, world!" servers of the Performance page, run as real processes."""
 
-import asyncio
 import concurrent.futures
 import importlib.util
 import re
@@ -12,7 +11,7 @@ import threading
 import pytest
 
 from tests import transcripts
-from tests.servers import running
+from tests.servers import in_thread, running
 from tests.transcripts import ROOT
 
 SAMPLE = ROOT / "snippets/performance/hello_server"
@@ -25,7 +24,7 @@ REQUESTS = [
 ]
 
 
-@pytest.fixture(params=["python", "rust"])
+@pytest.fixture(params=["python", pytest.param("rust", marks=pytest.mark.slow)])
 def server_argv(request) -> list[str]:
     if request.param == "python":
         return [sys.executable, str(SAMPLE / "hello_server.py"), "0"]
@@ -96,15 +95,15 @@ def test_importing_the_python_sample_does_not_serve():
         sent.append(message)
 
     scope = {"type": "http", "method": "GET", "path": "/", "headers": []}
-    # A thread of its own: Playwright's sync API may hold an event loop in this one.
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, module.app(scope, receive, send)).result(timeout=10)
+    in_thread(module.app(scope, receive, send), timeout=10)
     assert sent[0]["status"] == 200
     assert sent[1]["body"] == b"Hello, world!"
     assert dict(sent[0]["headers"])[b"content-length"] == b"13"
 
 
-@pytest.mark.parametrize("output_file", ["output.python.txt", "output.rust.txt"])
+@pytest.mark.parametrize(
+    "output_file", ["output.python.txt", pytest.param("output.rust.txt", marks=pytest.mark.slow)]
+)
 def test_output_shown_on_the_page(output_file, request, update_outputs):
     """Run the page's command (on a free port instead of 3000) and stop it as Ctrl+C does."""
     if "rust" in output_file:

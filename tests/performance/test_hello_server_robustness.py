@@ -15,7 +15,7 @@ import time
 import pytest
 
 from tests import http_probes, transcripts
-from tests.servers import running
+from tests.servers import in_thread, running
 from tests.transcripts import ROOT
 
 SAMPLE = ROOT / "snippets/performance/hello_server"
@@ -27,12 +27,6 @@ def argv(language: str, request) -> list[str]:
     if language == "python":
         return [sys.executable, str(SAMPLE / "hello_server.py"), "0"]
     return [str(request.getfixturevalue("rust_binaries") / "hello_server"), "0"]
-
-
-def in_thread(coroutine, timeout: float):
-    """asyncio.run in a thread of its own (Playwright's sync API may hold this one's loop)."""
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result(timeout=timeout)
 
 
 async def load(port: int, total: int, connections: int) -> list:
