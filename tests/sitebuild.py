@@ -1,8 +1,13 @@
-"""Building the site the way the README's commands do."""
+"""Building the site the way the README's commands do, and serving it on 127.0.0.1."""
 
+import contextlib
+import functools
+import http.server
 import os
+import pathlib
 import subprocess
 import sys
+import threading
 
 
 def mkdocs_build(root, site_dir) -> subprocess.CompletedProcess:
@@ -20,3 +25,24 @@ def mkdocs_build(root, site_dir) -> subprocess.CompletedProcess:
 
 def page_html(stem: str) -> str:
     return "index.html" if stem == "index" else f"{stem}/index.html"
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serve(directory: pathlib.Path, handler=QuietHandler):
+    """Serve `directory` on a free port until the block ends; yields the base URL."""
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(directory))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)

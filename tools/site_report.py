@@ -9,11 +9,8 @@ test: it says where a page misses its targets and by how much.
 
 import argparse
 import collections
-import contextlib
 import datetime
-import functools
 import gzip
-import http.server
 import io
 import json
 import pathlib
@@ -21,13 +18,12 @@ import re
 import subprocess
 import sys
 import tempfile
-import threading
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from tests.sitebuild import mkdocs_build  # noqa: E402
+from tests.sitebuild import QuietHandler, mkdocs_build, serve  # noqa: E402
 
 LIGHTHOUSE = ROOT / "node_modules/.bin/lighthouse"
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
@@ -37,7 +33,7 @@ COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
 README_START, README_END = "<!-- site-report:start -->", "<!-- site-report:end -->"
 
 
-class GzipHandler(http.server.SimpleHTTPRequestHandler):
+class GzipHandler(QuietHandler):
     """Serves text files gzip-compressed to clients that accept it, like a static host."""
 
     def send_head(self):
@@ -54,21 +50,6 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         return io.BytesIO(body)
-
-    def log_message(self, *args):
-        pass
-
-
-@contextlib.contextmanager
-def serve(directory: pathlib.Path):
-    handler = functools.partial(GzipHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def kind(url: str, resource_type: str) -> str:
@@ -180,7 +161,7 @@ def main() -> int:
             print(done.stderr, file=sys.stderr)
             return 1
         pages = sorted(p.relative_to(site).parent.as_posix() for p in site.rglob("index.html"))
-        with serve(site) as base:
+        with serve(site, GzipHandler) as base:
             urls = [base + ("" if p == "." else p + "/") for p in pages]
             weights = weigh(urls)
             rows = []

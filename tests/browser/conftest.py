@@ -1,16 +1,12 @@
 """A real Chromium (Debian's package) driven by Playwright, against the built site on 127.0.0.1."""
 
-import contextlib
 import dataclasses
-import functools
-import http.server
 import pathlib
-import shutil
-import threading
 
 import pytest
 
 from tests.conftest import IN_CI
+from tests.sitebuild import serve
 from tests.transcripts import ROOT
 
 CHROMIUM = pathlib.Path("/usr/bin/chromium")
@@ -44,25 +40,6 @@ def browser():
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@contextlib.contextmanager
-def serve(directory: pathlib.Path):
-    handler = functools.partial(QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,5 @@
 """The borrowing sample of the Safety page, in Rust and in Python."""
 
-import pytest
-
 from tests import transcripts
 from tests.transcripts import ROOT
 

@@ -72,7 +72,7 @@ def test_missing_include_fails_page_and_build(copy):
 def test_broken_python_sample_names_page_and_file(copy):
     edit(copy, BORROWING_PY, 'print(s2)', 'print(s2')
     out = pytest_in(copy, "docs/safety.md").stdout
-    assert f"docs/safety.md, code block at line" in out and f"shows {BORROWING_PY}" in out
+    assert "docs/safety.md, code block at line" in out and f"shows {BORROWING_PY}" in out
     assert "SyntaxError" in out
 
 
