@@ -67,14 +67,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def pinned(core: int | None, argv: list[str]) -> list[str]:
-    return argv if core is None else ["taskset", "-c", str(core), *argv]
+def pinned(cpus: str | None, argv: list[str]) -> list[str]:
+    """`argv` restricted to the CPUs in `cpus` ("0", "0-2"), or as it is for None."""
+    return argv if cpus is None else ["taskset", "-c", cpus, *argv]
 
 
 @contextlib.contextmanager
-def server(argv: list[str], core: int | None):
+def server(argv: list[str], cpus: str | None):
     port = free_port()
-    process = subprocess.Popen(pinned(core, [*argv, str(port)]), stdout=subprocess.DEVNULL,
+    process = subprocess.Popen(pinned(cpus, [*argv, str(port)]), stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         deadline = time.monotonic() + 30
@@ -142,9 +143,9 @@ def parse_wrk(text: str) -> dict:
     }
 
 
-def wrk(port: int, seconds: float, connections: int, core: int | None) -> tuple[str, float]:
+def wrk(port: int, seconds: float, connections: int, cpus: str | None) -> tuple[str, float]:
     """Run wrk; returns its output and the CPU seconds it used."""
-    argv = pinned(core, ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency",
+    argv = pinned(cpus, ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency",
                          f"http://127.0.0.1:{port}/"])
     process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     output = process.stdout.read().decode()
@@ -155,9 +156,9 @@ def wrk(port: int, seconds: float, connections: int, core: int | None) -> tuple[
     return output, usage.ru_utime + usage.ru_stime
 
 
-def http_run(name: str, seconds: float, warmup: float, connections: int, cores) -> dict:
-    server_core, wrk_core = cores
-    with server(SERVERS[name], server_core) as (process, port):
+def http_run(setup: dict, seconds: float, warmup: float, connections: int) -> dict:
+    wrk_core = setup["wrk_cpus"]
+    with server(setup["argv"], setup["server_cpus"]) as (process, port):
         wrk(port, warmup, connections, wrk_core)
         cpu_before, peak = cpu_seconds(tree(process)), rss(tree(process))
         measured: dict = {}
@@ -194,20 +195,40 @@ def summarise(runs: list[dict]) -> dict:
     }
 
 
-def http_benchmark(args, cores) -> dict:
-    runs: dict[str, list] = {name: [] for name in SERVERS}
+def setups(workers: int) -> dict[str, dict]:
+    """Each server on one core, wrk on another; with `workers` > 1, also the Rust sample and
+    uvicorn on that many cores (uvicorn --workers), wrk on the next core if there is one."""
+    cpus = len(os.sched_getaffinity(0))
+    one = ("0", "1") if cpus >= 2 else (None, None)
+    found = {name: {"argv": argv, "server_cpus": one[0], "wrk_cpus": one[1]}
+             for name, argv in SERVERS.items()}
+    if workers > 1:
+        many = {"server_cpus": f"0-{workers - 1}", "wrk_cpus": str(workers) if workers < cpus else None}
+        found[f"Rust: hyper 0.14, {workers} cores"] = {"argv": SERVERS[RUST], **many}
+        fast = SERVERS["Python: uvicorn + httptools + uvloop"]
+        found[f"Python: uvicorn + httptools + uvloop, {workers} workers"] = {
+            "argv": [*fast[:-1], "--workers", str(workers), fast[-1]], **many}
+    return found
+
+
+def http_benchmark(args) -> dict:
+    workers = args.workers if args.workers is not None else (
+        len(os.sched_getaffinity(0)) - 1 if len(os.sched_getaffinity(0)) >= 4 else 1)
+    variants = setups(workers)
+    runs: dict[str, list] = {name: [] for name in variants}
     for i in range(args.runs):
-        for name in SERVERS:  # interleaved, so drift in the machine's load hits all alike
+        for name, setup in variants.items():  # interleaved: drift in the load hits all alike
             print(f"run {i + 1}/{args.runs}: {name}", file=sys.stderr)
-            runs[name].append(http_run(name, args.seconds, args.warmup, args.connections, cores))
+            runs[name].append(http_run(setup, args.seconds, args.warmup, args.connections))
     summary = {name: summarise(r) for name, r in runs.items()}
     rust = summary[RUST]["requests_per_s"]["median"]
     for s in summary.values():
         s["ratio_to_rust"] = round(s["requests_per_s"]["median"] / rust, 3)
     return {
         "settings": {"seconds": args.seconds, "warmup_seconds": args.warmup,
-                     "connections": args.connections, "runs": args.runs, "wrk_threads": 1,
-                     "server_core": cores[0], "wrk_core": cores[1]},
+                     "connections": args.connections, "runs": args.runs, "wrk_threads": 1},
+        "cpus": {name: {"server": v["server_cpus"], "wrk": v["wrk_cpus"]}
+                 for name, v in variants.items()},
         # wrk at (nearly) a full core while serving Rust: the load generator, not the
         # server, set the pace, and Rust's lead is a lower bound.
         "wrk_saturated_on_rust": summary[RUST]["wrk_cpu_percent"] >= 90,
@@ -311,8 +332,12 @@ def describe(m: dict) -> str:
 
 def http_table(data: dict, m: dict) -> str:
     s = data["settings"]
-    pins = (f"server on core {s['server_core']}, wrk on core {s['wrk_core']}"
-            if s["server_core"] is not None else "not pinned (one core)")
+    one = data["cpus"][RUST]
+    pins = (f"each server on CPU {one['server']}, wrk on CPU {one['wrk']}"
+            if one["server"] is not None else "nothing pinned (one CPU)")
+    for name, cpus in data["cpus"].items():
+        if cpus["server"] != one["server"]:
+            pins += f"; {name} on CPUs {cpus['server']}, wrk on {cpus['wrk'] or 'any CPU'}"
     lines = [
         describe(m) + f" wrk: {s['connections']} connections, 1 thread, {s['warmup_seconds']:g} s "
         f"warm-up, {s['seconds']:g} s measured, {s['runs']} runs per server, interleaved; {pins}.",
@@ -382,15 +407,16 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--limit", type=int, default=1_000_000, help="primes below this")
+    parser.add_argument("--workers", type=int, help="also run Rust and uvicorn on this many "
+                        "cores (default: all but one, on machines with 4 cores or more)")
     parser.add_argument("--out", type=pathlib.Path, default=OUT, help="where the data goes")
     parser.add_argument("--no-pages", action="store_true", help="leave docs/*.md alone")
     args = parser.parse_args()
 
     subprocess.run(["cargo", "build", "--locked", "--release", "-q", "-p", "hello_server",
                     "-p", "prime_count"], cwd=ROOT, check=True)
-    cores = (0, 1) if len(os.sched_getaffinity(0)) >= 2 else (None, None)
     m = machine()
-    http = {"machine": m, **http_benchmark(args, cores)}
+    http = {"machine": m, **http_benchmark(args)}
     cpu = {"machine": m, **cpu_benchmark(args)}
 
     args.out.mkdir(parents=True, exist_ok=True)
