@@ -405,7 +405,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=10, help="measured wrk run per server")
     parser.add_argument("--warmup", type=int, default=2, help="wrk warm-up per server run")
     parser.add_argument("--connections", type=int, default=64)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--limit", type=int, default=1_000_000, help="primes below this")
     parser.add_argument("--workers", type=int, help="also run Rust and uvicorn on this many "
                         "cores (default: all but one, on machines with 4 cores or more)")
