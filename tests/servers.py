@@ -12,6 +12,7 @@ import signal
 import subprocess
 from typing import Iterator
 
+from tests import transcripts
 from tests.transcripts import ROOT
 
 LISTENING = re.compile(r"Listening on http://127\.0\.0\.1:(\d+)\n")
@@ -76,3 +77,14 @@ def in_thread(coroutine, timeout: float):
     """asyncio.run in a thread of its own: Playwright's sync API may hold this thread's loop."""
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, coroutine).result(timeout=timeout)
+
+
+def check_listening_output(path, update: bool) -> None:
+    """A server's output file: run its command on a free port instead of the one shown, stop
+    it as Ctrl+C does, and compare its `Listening on` line with the port put back."""
+    (step,) = transcripts.read(path)
+    argv = transcripts.argv(step.command)
+    shown_port = argv[-1]
+    with running([*argv[:-1], "0"], timeout=120) as server:
+        server.stop(signal.SIGINT)
+    transcripts.check(path, update, [server.first_line.replace(f":{server.port}", f":{shown_port}")])

@@ -5,13 +5,12 @@ import importlib.util
 import re
 import signal
 import socket
-import sys
 import threading
 
 import pytest
 
 from tests import transcripts
-from tests.servers import in_thread, running
+from tests.servers import check_listening_output, in_thread, running
 from tests.transcripts import ROOT
 
 SAMPLE = ROOT / "snippets/performance/hello_server"
@@ -25,11 +24,8 @@ REQUESTS = [
 
 
 @pytest.fixture(params=["python", pytest.param("rust", marks=pytest.mark.slow)])
-def server_argv(request) -> list[str]:
-    if request.param == "python":
-        return [sys.executable, str(SAMPLE / "hello_server.py"), "0"]
-    binaries = request.getfixturevalue("rust_binaries")
-    return [str(binaries / "hello_server"), "0"]
+def server_argv(request, hello_argv) -> list[str]:
+    return hello_argv(request.param)
 
 
 def port_is_free(port: int) -> bool:
@@ -105,17 +101,11 @@ def test_importing_the_python_sample_does_not_serve():
     "output_file", ["output.python.txt", pytest.param("output.rust.txt", marks=pytest.mark.slow)]
 )
 def test_output_shown_on_the_page(output_file, request, update_outputs):
-    """Run the page's command (on a free port instead of 3000) and stop it as Ctrl+C does."""
     if "rust" in output_file:
         request.getfixturevalue("rust_binaries")
-    path = SAMPLE / output_file
-    (step,) = transcripts.read(path)
-    argv = transcripts.argv(step.command)
-    assert argv[-1] == "3000", "the page shows the server on its default port"
-    with running([*argv[:-1], "0"], timeout=120) as server:
-        server.stop(signal.SIGINT)
-    printed = server.first_line.replace(f":{server.port}", ":3000")
-    transcripts.check(path, update_outputs, [printed])
+    (step,) = transcripts.read(SAMPLE / output_file)
+    assert transcripts.argv(step.command)[-1] == "3000", "the page shows the default port"
+    check_listening_output(SAMPLE / output_file, update_outputs)
 
 
 def exchange(server, method, path, body):
@@ -125,10 +115,8 @@ def exchange(server, method, path, body):
     return status, shown, payload
 
 
-def test_python_and_rust_servers_answer_alike(rust_binaries):
+def test_python_and_rust_servers_answer_alike(rust_binaries, hello_argv):
     """Same requests, same status, body and headers (the `date` header only checked for form)."""
-    python = [sys.executable, str(SAMPLE / "hello_server.py"), "0"]
-    rust = [str(rust_binaries / "hello_server"), "0"]
-    with running(python) as py_server, running(rust) as rs_server:
+    with running(hello_argv("python")) as py_server, running(hello_argv("rust")) as rs_server:
         for method, path, body in REQUESTS:
             assert exchange(py_server, method, path, body) == exchange(rs_server, method, path, body)

@@ -9,7 +9,6 @@ import concurrent.futures
 import contextlib
 import signal
 import socket
-import sys
 import time
 
 import pytest
@@ -21,12 +20,6 @@ from tests.transcripts import ROOT
 SAMPLE = ROOT / "snippets/performance/hello_server"
 SERVERS = ["rust", "python"]
 HELLO = (200, b"Hello, world!")
-
-
-def argv(language: str, request) -> list[str]:
-    if language == "python":
-        return [sys.executable, str(SAMPLE / "hello_server.py"), "0"]
-    return [str(request.getfixturevalue("rust_binaries") / "hello_server"), "0"]
 
 
 async def load(port: int, total: int, connections: int) -> list:
@@ -41,8 +34,8 @@ async def load(port: int, total: int, connections: int) -> list:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("language", SERVERS)
-def test_10000_requests_on_64_connections(language, request):
-    with running(argv(language, request)) as server:
+def test_10000_requests_on_64_connections(language, hello_argv):
+    with running(hello_argv(language)) as server:
         results = in_thread(load(server.port, 10_000, 64), timeout=150)
         assert server.process.poll() is None
     assert len(results) == 10_000
@@ -51,9 +44,9 @@ def test_10000_requests_on_64_connections(language, request):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("language", SERVERS)
-def test_bad_input_never_stops_the_server(language, request):
+def test_bad_input_never_stops_the_server(language, hello_argv):
     """Each malformed request gets a 4xx or a closed connection, or the table says otherwise."""
-    with running(argv(language, request)) as server:
+    with running(hello_argv(language)) as server:
         for name in http_probes.PROBES:
             outcome = http_probes.probe(server.port, name)
             assert http_probes.good_request(server.port) == "200 OK", f"after {name}: {outcome}"
@@ -61,10 +54,10 @@ def test_bad_input_never_stops_the_server(language, request):
 
 
 @pytest.mark.slow
-def test_bad_input_table_on_the_page(request, update_outputs):
+def test_bad_input_table_on_the_page(hello_argv, update_outputs):
     """Probe both servers side by side and compare with the table the page shows."""
     path = SAMPLE / "bad-input.md"
-    with running(argv("rust", request)) as rust, running(argv("python", request)) as python:
+    with running(hello_argv("rust")) as rust, running(hello_argv("python")) as python:
         rows = [(name, http_probes.probe(rust.port, name), http_probes.probe(python.port, name))
                 for name in http_probes.PROBES]
         with concurrent.futures.ThreadPoolExecutor(2) as pool:
@@ -84,8 +77,8 @@ def test_bad_input_table_on_the_page(request, update_outputs):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("language", SERVERS)
-def test_idle_clients_do_not_block_others(language, request):
-    with running(argv(language, request)) as server, contextlib.ExitStack() as idle:
+def test_idle_clients_do_not_block_others(language, hello_argv):
+    with running(hello_argv(language)) as server, contextlib.ExitStack() as idle:
         for _ in range(200):
             idle.enter_context(socket.create_connection(("127.0.0.1", server.port)))
         started = time.monotonic()
@@ -108,9 +101,9 @@ async def load_then_signal(server, sig: int) -> list:
 @pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 @pytest.mark.parametrize("language", SERVERS)
-def test_signal_under_load_finishes_requests_in_flight(language, sig, request):
+def test_signal_under_load_finishes_requests_in_flight(language, sig, hello_argv):
     """No answer is cut off; the server exits within 5 s with status 0 and frees its port."""
-    with running(argv(language, request)) as server:
+    with running(hello_argv(language)) as server:
         results = in_thread(load_then_signal(server, sig), timeout=20)
         started = time.monotonic()
         _, stderr = server.process.communicate(timeout=5)

@@ -3,8 +3,7 @@
 import signal
 import sys
 
-from tests import transcripts
-from tests.servers import running
+from tests.servers import check_listening_output, running
 from tests.transcripts import ROOT
 
 SAMPLE = ROOT / "snippets/performance/stdlib_server"
@@ -21,9 +20,4 @@ def test_answers_like_the_other_servers():
 
 
 def test_output_shown_on_the_page(update_outputs):
-    path = SAMPLE / "output.python.txt"
-    (step,) = transcripts.read(path)
-    argv = transcripts.argv(step.command)
-    with running([*argv[:-1], "0"]) as server:
-        server.stop(signal.SIGINT)
-    transcripts.check(path, update_outputs, [server.first_line.replace(f":{server.port}", ":3000")])
+    check_listening_output(SAMPLE / "output.python.txt", update_outputs)
