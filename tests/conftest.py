@@ -1,18 +1,15 @@
 """Fixtures shared by the tests of every topic."""
 
-import os
 import pathlib
-import shutil
 import subprocess
 
 import pytest
 
+from tests import toolchain
 from tests.sitebuild import mkdocs_build
 from tests.transcripts import ROOT
 
-CRATES = pathlib.Path("/usr/share/cargo/registry")
-NEEDED_CRATES = ("hyper-0.14.19", "tokio-1.24.2")
-IN_CI = os.environ.get("CI") == "true"
+IN_CI = toolchain.IN_CI
 
 
 def pytest_addoption(parser):
@@ -38,25 +35,14 @@ def update_outputs(request) -> bool:
     return request.config.getoption("--update-outputs")
 
 
-def missing_rust() -> str | None:
-    if not shutil.which("cargo") or not shutil.which("rustc"):
-        return "cargo and rustc are not installed (Debian: apt-get install cargo)"
-    missing = [c for c in NEEDED_CRATES if not (CRATES / c).is_dir()]
-    if missing:
-        return (
-            f"the crate sources {', '.join(missing)} are not in {CRATES} "
-            "(Debian: apt-get install librust-hyper-dev librust-tokio-dev)"
-        )
-    return None
-
-
 @pytest.fixture(scope="session")
 def rust_toolchain() -> None:
-    """Skip (fail in CI) the Rust tests where the toolchain or the crates are missing."""
-    reason = missing_rust()
-    if reason:
+    """Skip the Rust tests where there is no Rust (fail in CI, and under another toolchain)."""
+    version = toolchain.rustc_version()
+    reason = toolchain.problem()
+    if version is None or (reason and IN_CI):
         if IN_CI:
-            pytest.fail(f"CI must build the Rust samples, but {reason}", pytrace=False)
+            pytest.fail(f"CI must build the Rust samples with the pinned toolchain, but {reason}", pytrace=False)
         pytest.skip(f"Rust samples not built: {reason}")
 
 

@@ -7,7 +7,7 @@ import socket
 import time
 
 READ_TIMEOUT = 3.0
-IDLE_WAIT = 8.0
+IDLE_WAIT = 12.0
 
 GOOD = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
 PROBES = {

@@ -9,8 +9,11 @@ import os
 import re
 import select
 import signal
+import socket
 import subprocess
-from typing import Iterator
+from typing import Iterator, NamedTuple
+
+import pytest
 
 from tests import transcripts
 from tests.transcripts import ROOT
@@ -34,11 +37,17 @@ class Server:
         finally:
             conn.close()
 
-    def stop(self, sig: int = signal.SIGINT, timeout: float = 5) -> tuple[int, str]:
-        """Signal the process group, as Ctrl+C in a terminal does; returns (status, stderr)."""
+    def stop(self, sig: int = signal.SIGINT, timeout: float = 5) -> "Stopped":
+        """Signal the process group, as Ctrl+C in a terminal does, and wait for the exit."""
         os.killpg(self.process.pid, sig)
-        _, stderr = self.process.communicate(timeout=timeout)
-        return self.process.returncode, stderr
+        stdout, stderr = self.process.communicate(timeout=timeout)
+        return Stopped(self.process.returncode, self.first_line + stdout, stderr)
+
+
+class Stopped(NamedTuple):
+    status: int
+    stdout: str  # everything, from the `Listening on` line on
+    stderr: str
 
 
 @contextlib.contextmanager
@@ -79,12 +88,32 @@ def in_thread(coroutine, timeout: float):
         return pool.submit(asyncio.run, coroutine).result(timeout=timeout)
 
 
-def check_listening_output(path, update: bool) -> None:
+def check_listening_output(path, update: bool, exit_status: int = 0) -> None:
     """A server's output file: run its command on a free port instead of the one shown, stop
-    it as Ctrl+C does, and compare its `Listening on` line with the port put back."""
+    it as Ctrl+C does, and compare all it printed, with the port put back, and its exit."""
     (step,) = transcripts.read(path)
     argv = transcripts.argv(step.command)
     shown_port = argv[-1]
     with running([*argv[:-1], "0"], timeout=120) as server:
-        server.stop(signal.SIGINT)
-    transcripts.check(path, update, [server.first_line.replace(f":{server.port}", f":{shown_port}")])
+        stopped = server.stop(signal.SIGINT)
+    if stopped.status != exit_status:
+        pytest.fail(
+            f"`{step.command}` exited with {stopped.status} on Ctrl+C, not {exit_status}:\n"
+            f"{stopped.stderr}",
+            pytrace=False,
+        )
+    printed = (stopped.stdout + stopped.stderr).replace(f":{server.port}", f":{shown_port}")
+    transcripts.check(path, update, [printed])
+
+
+def port_released(port: int) -> bool:
+    """Whether nothing listens on `port` any more. SO_REUSEADDR, as servers bind: connections
+    the server closed may sit in TIME_WAIT, which says nothing about the listening socket."""
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+            sock.listen()
+        except OSError:
+            return False
+    return True

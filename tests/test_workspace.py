@@ -1,22 +1,70 @@
-"""The Cargo workspace stays buildable by every toolchain README promises."""
+"""The Cargo workspace: one edition and one minimum Rust version, true to its dependencies."""
 
+import json
+import subprocess
 import tomllib
+
+import pytest
 
 from tests.transcripts import ROOT
 
-
-def test_lock_file_is_readable_by_debian_12_cargo():
-    """Debian 12's cargo (rustc 1.63, which the debian:12 CI job installs) reads lock files
-    up to format 3; a newer cargo writes format 4 when it regenerates the file. Set it back
-    to `version = 3` by hand: nothing in this workspace needs format 4."""
-    assert tomllib.loads((ROOT / "Cargo.lock").read_text())["version"] == 3
+# The first rustc release of each edition.
+EDITIONS = {"2015": "1.0", "2018": "1.31", "2021": "1.56", "2024": "1.85"}
 
 
-def test_every_rust_sample_uses_edition_2021():
-    """The pages say so, and compile-fail samples must fail under the same rules."""
+def version(text: str) -> tuple[int, int, int]:
+    major, minor, patch = (text.split(".") + ["0", "0"])[:3]
+    return int(major), int(minor), int(patch)
+
+
+def members() -> dict[str, dict]:
     workspace = tomllib.loads((ROOT / "Cargo.toml").read_text())["workspace"]
-    for member in workspace["members"]:
-        package = tomllib.loads((ROOT / member / "Cargo.toml").read_text())["package"]
-        assert package["edition"] == "2021", member
+    return {
+        member: tomllib.loads((ROOT / member / "Cargo.toml").read_text())["package"]
+        for member in workspace["members"]
+    }
+
+
+def test_every_rust_sample_has_the_same_edition_and_rust_version():
+    """Each sample's Cargo.toml is whole on its page, so each states both itself; and a
+    compile-fail sample must fail under the same edition as the rest."""
+    packages = members()
+    editions = {package["edition"] for package in packages.values()}
+    rust_versions = {package["rust-version"] for package in packages.values()}
+    assert len(editions) == 1 and len(rust_versions) == 1, packages
+    (edition,) = editions
     for transcript in (ROOT / "snippets").rglob("rustc.txt"):
-        assert "rustc --edition 2021 " in transcript.read_text(), transcript
+        assert f"rustc --edition {edition} " in transcript.read_text(), transcript
+
+
+@pytest.mark.slow
+def test_rust_version_is_what_the_edition_and_dependencies_need(rust_toolchain):
+    """`rust-version` is the minimum: the newest of what the edition needs and what every
+    locked dependency declares."""
+    metadata = json.loads(
+        subprocess.run(
+            ["cargo", "metadata", "--locked", "--format-version", "1"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=300,
+        ).stdout
+    )
+    ours = set(metadata["workspace_members"])
+    needs = {
+        f"edition {package['edition']}": EDITIONS[package["edition"]]
+        for package in metadata["packages"]
+        if package["id"] in ours
+    }
+    needs |= {
+        f"{package['name']} {package['version']}": package["rust_version"]
+        for package in metadata["packages"]
+        if package["id"] not in ours and package.get("rust_version")
+    }
+    minimum = max(needs.values(), key=version)
+    (stated,) = {package["rust-version"] for package in members().values()}
+    assert version(stated) == version(minimum), (
+        f"the samples say rust-version {stated}; what they need is {minimum}: "
+        + ", ".join(f"{what} needs {v}" for what, v in needs.items() if v == minimum)
+    )

@@ -1,4 +1,4 @@
-"""How the Performance page's tests start the two "Hello, world!" servers."""
+"""How the Performance page's tests start its servers."""
 
 import sys
 
@@ -6,16 +6,19 @@ import pytest
 
 from tests.transcripts import ROOT
 
-SAMPLE = ROOT / "snippets/performance/hello_server"
+PERFORMANCE = ROOT / "snippets/performance"
 
 
 @pytest.fixture
 def hello_argv(request):
-    """language -> the command that serves the sample on a free port (Rust is built first)."""
+    """server -> the command that serves that sample on a free port (Rust is built first)."""
 
-    def argv(language: str) -> list[str]:
-        if language == "python":
-            return [sys.executable, str(SAMPLE / "hello_server.py"), "0"]
-        return [str(request.getfixturevalue("rust_binaries") / "hello_server"), "0"]
+    def argv(server: str) -> list[str]:
+        if server == "python":
+            return [sys.executable, str(PERFORMANCE / "hello_server/hello_server.py"), "0"]
+        if server == "stdlib":
+            return [sys.executable, str(PERFORMANCE / "stdlib_server/stdlib_server.py"), "0"]
+        binary = "hello_server" if server == "rust" else server
+        return [str(request.getfixturevalue("rust_binaries") / binary), "0"]
 
     return argv

@@ -10,7 +10,7 @@ import threading
 import pytest
 
 from tests import transcripts
-from tests.servers import check_listening_output, in_thread, running
+from tests.servers import check_listening_output, in_thread, port_released, running
 from tests.transcripts import ROOT
 
 SAMPLE = ROOT / "snippets/performance/hello_server"
@@ -26,15 +26,6 @@ REQUESTS = [
 @pytest.fixture(params=["python", pytest.param("rust", marks=pytest.mark.slow)])
 def server_argv(request, hello_argv) -> list[str]:
     return hello_argv(request.param)
-
-
-def port_is_free(port: int) -> bool:
-    with socket.socket() as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
 
 
 @pytest.mark.parametrize(("method", "path", "body"), REQUESTS)
@@ -64,10 +55,10 @@ def test_serves_50_concurrent_requests(server_argv):
 def test_stops_cleanly(server_argv, sig):
     with running(server_argv) as server:
         assert server.request()[0] == 200
-        status, stderr = server.stop(sig, timeout=5)
+        status, _, stderr = server.stop(sig, timeout=5)
     assert status == 0, stderr
     assert stderr == ""
-    assert port_is_free(server.port)
+    assert port_released(server.port)
 
 
 def test_takes_its_port_from_the_environment(server_argv, monkeypatch):

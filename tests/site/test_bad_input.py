@@ -15,7 +15,7 @@ import pytest
 
 from tests.transcripts import REWRITE_COMMAND, ROOT
 
-KEEP = ["conftest.py", "pyproject.toml", "mkdocs.yml", "Cargo.toml", "Cargo.lock", ".cargo", "docs", "overrides",
+KEEP = ["conftest.py", "pyproject.toml", "mkdocs.yml", "Cargo.toml", "Cargo.lock", ".cargo", "rust-toolchain.toml", "docs", "overrides",
         "snippets", "tests"]
 BORROWING_PY = "snippets/safety/borrowing/borrowing.py"
 BORROWING_RS = "snippets/safety/borrowing/src/main.rs"

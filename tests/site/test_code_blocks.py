@@ -9,7 +9,10 @@ checks it depends on the kind of file:
   builds it with warnings as errors, and the sample's test runs it.
 - Rust, a compile-fail `main.rs` (a folder with `rustc.txt`, outside the workspace):
   tests/compile_fail.py checks it fails with the error the page shows.
-- TOML, a member's `Cargo.toml`: the same workspace build reads it.
+- TOML, a member's `Cargo.toml`: the same workspace build reads it, and
+  tests/site/test_copy_paste.py builds a new project from it and the `src/main.rs` shown.
+- Text, a sample's `requirements.txt`: tests/site/test_copy_paste.py installs it in a new
+  virtual environment and runs the sample there.
 - Console, an output file (`output.*.txt`, `rustc.txt`): the sample's test runs the commands
   it shows and compares what they print (tests/transcripts.py).
 
@@ -61,6 +64,8 @@ def check_block(lang: str, path: pathlib.Path) -> str | None:
         return "a Rust block must show a workspace member's src/main.rs or a compile-fail sample"
     if lang == "toml" and path.name == "Cargo.toml":
         return None if sample in MEMBERS else f"{sample.relative_to(ROOT)} is not a workspace member"
+    if lang == "text" and path.name == "requirements.txt":
+        return None
     if lang == "console" and path.name == "rustc.txt":
         return None if "compile_fail.check" in test_source else f"{test.name} never checks rustc.txt"
     if lang == "console" and path.name.startswith("output."):

@@ -36,8 +36,12 @@ def test_site_builds_with_zensical():
         for page in (ROOT / "docs").glob("*.md"):
             assert (site / page_html(page.stem)).is_file(), page.name
         performance = (site / "performance/index.html").read_text()
+        safety = (site / "safety/index.html").read_text()
     finally:
         config.unlink()
         shutil.rmtree(site, ignore_errors=True)
-    assert "handle_request" in performance and "Hello, world!" in performance
+    assert "http1::Builder" in performance and "Hello, world!" in performance
+    # Zensical does not run MkDocs hooks (yet): the Playground links stay unresolved there.
+    # When this fails, it does, and README's note on Zensical can go.
+    assert "play.rust-lang.org/?version=stable" not in safety and "playground:snippets/" in safety
     assert "assets/stylesheets/extra.css" in performance

@@ -30,20 +30,23 @@ def port() -> int:
 
 
 def main() -> None:
-    sock = socket.create_server(("127.0.0.1", port()))  # (2)!
+    # SIGTERM stops the server the way Ctrl+C does, from before the address is printed.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        sock = socket.create_server(("127.0.0.1", port()))  # (2)!
+    except OSError as err:
+        sys.exit(f"error: cannot listen on 127.0.0.1:{port()}: {err.strerror}")
     host, real_port = sock.getsockname()
     print(f"Listening on http://{host}:{real_port}", flush=True)
 
-    config = uvicorn.Config(
-        app,
-        lifespan="off",
-        server_header=False,
-        log_level="warning",
-        timeout_graceful_shutdown=3,
-    )
-    # SIGTERM stops the server the way Ctrl+C does.
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
+        config = uvicorn.Config(
+            app,
+            lifespan="off",
+            server_header=False,
+            log_level="warning",
+            timeout_graceful_shutdown=3,
+        )
         uvicorn.Server(config).run(sockets=[sock])  # (3)!
     except KeyboardInterrupt:  # (4)!
         pass  # uvicorn re-raises the signal after the last request: done

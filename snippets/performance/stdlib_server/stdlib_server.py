@@ -1,9 +1,14 @@
 """'Hello, world!' with the standard library only: a thread per connection."""
 
+import contextlib
+import os
+import signal
 import sys
+import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 BODY = b"Hello, world!"
+GRACE = 3.0  # seconds that shutdown waits for answers already under way
 
 
 class Hello(BaseHTTPRequestHandler):
@@ -13,11 +18,12 @@ class Hello(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
 
     def answer(self) -> None:
-        self.send_response(200)
-        self.send_header("content-type", "text/plain; charset=utf-8")
-        self.send_header("content-length", str(len(BODY)))
-        self.end_headers()
-        self.wfile.write(BODY)
+        with self.server.answering():
+            self.send_response(200)
+            self.send_header("content-type", "text/plain; charset=utf-8")
+            self.send_header("content-length", str(len(BODY)))
+            self.end_headers()
+            self.wfile.write(BODY)
 
     do_GET = do_POST = do_PUT = do_DELETE = answer
 
@@ -25,11 +31,54 @@ class Hello(BaseHTTPRequestHandler):
         pass  # one log line per request would slow it down further
 
 
-if __name__ == "__main__":
-    port = int(sys.argv[1]) if len(sys.argv) > 1 else 3000
-    with ThreadingHTTPServer(("127.0.0.1", port), Hello) as server:
+class Server(ThreadingHTTPServer):
+    # daemon_threads (already set by ThreadingHTTPServer): a connection that sits idle does
+    # not keep the process alive. Answers in progress are counted, so that shutdown can
+    # wait for them, and only for them.
+    def __init__(self, address) -> None:
+        super().__init__(address, Hello)
+        self.in_progress = 0
+        self.changed = threading.Condition()
+
+    @contextlib.contextmanager
+    def answering(self):
+        with self.changed:
+            self.in_progress += 1
+        try:
+            yield
+        finally:
+            with self.changed:
+                self.in_progress -= 1
+                self.changed.notify_all()
+
+    def wait_for_answers(self, timeout: float) -> None:
+        with self.changed:
+            self.changed.wait_for(lambda: self.in_progress == 0, timeout)
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exception(), ConnectionError):
+            super().handle_error(request, client_address)  # a client hanging up is no error
+
+
+def port() -> int:
+    """The first argument, else PORT, else 3000; 0 picks a free port."""
+    return int(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("PORT", "3000"))
+
+
+def main() -> None:
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # SIGTERM as Ctrl+C
+    try:
+        server = Server(("127.0.0.1", port()))
+    except OSError as err:
+        sys.exit(f"error: cannot listen on 127.0.0.1:{port()}: {err.strerror}")
+    with server:
         print(f"Listening on http://127.0.0.1:{server.server_port}", flush=True)
         try:
             server.serve_forever()
         except KeyboardInterrupt:
-            pass
+            server.server_close()  # no new connections from here on
+            server.wait_for_answers(GRACE)
+
+
+if __name__ == "__main__":
+    main()

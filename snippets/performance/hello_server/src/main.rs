@@ -1,17 +1,29 @@
-//! "Hello, world!" over HTTP with hyper 0.14 and tokio.
+//! "Hello, world!" over HTTP with hyper 1.x and tokio.
 use std::convert::Infallible;
-use std::env;
 use std::net::SocketAddr;
+use std::pin::pin;
+use std::process::ExitCode;
+use std::time::Duration;
 
-use hyper::header::{HeaderValue, CONTENT_TYPE};
-use hyper::service::{make_service_fn, service_fn};
-use hyper::{Body, Request, Response, Server};
-use tokio::signal::unix::{signal, SignalKind};
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::header::{CONTENT_TYPE, HeaderValue};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::TcpListener;
 
-async fn handle_request(
-    _req: Request<Body>, // (1)!
-) -> Result<Response<Body>, Infallible> {
-    let mut response = Response::new(Body::from("Hello, world!"));
+/// How long a client has to send a whole request head, from when the server starts
+/// waiting for one (a new connection, or the end of the previous answer).
+const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long shutdown waits for connections to finish before it drops them.
+const GRACE: Duration = Duration::from_secs(3);
+
+async fn hello(_req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
+    let mut response = Response::new(Full::new(Bytes::from_static(b"Hello, world!"))); // (1)!
     response.headers_mut().insert(
         CONTENT_TYPE,
         HeaderValue::from_static("text/plain; charset=utf-8"),
@@ -20,36 +32,81 @@ async fn handle_request(
 }
 
 /// The first argument, else PORT, else 3000; 0 picks a free port.
-fn port() -> u16 {
-    env::args()
+fn port() -> Result<u16, String> {
+    match std::env::args()
         .nth(1)
-        .or_else(|| env::var("PORT").ok())
-        .map(|p| p.parse().expect("the port must be 0 to 65535"))
-        .unwrap_or(3000)
-}
-
-/// Resolves at the first Ctrl+C (SIGINT) or SIGTERM.
-async fn shutdown_signal() {
-    let mut terminate = signal(SignalKind::terminate())
-        .expect("cannot listen for SIGTERM");
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = terminate.recv() => {}
+        .or_else(|| std::env::var("PORT").ok())
+    {
+        Some(text) => text
+            .parse()
+            .map_err(|_| format!("the port must be 0 to 65535, not {text:?}")),
+        None => Ok(3000),
     }
 }
 
-#[tokio::main] // (2)!
-async fn main() {
-    let addr = SocketAddr::from(([127, 0, 0, 1], port()));
-    let make_svc = make_service_fn(|_conn| async {
-        Ok::<_, Infallible>(service_fn(handle_request)) // (3)!
-    });
+/// Listens for Ctrl+C and SIGTERM from now on; the future resolves at the first of them.
+fn shutdown_signal() -> std::io::Result<impl Future<Output = ()>> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let mut terminate = signal(SignalKind::terminate())?;
+        Ok(async move {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
+            }
+        })
+    }
+    #[cfg(not(unix))]
+    Ok(async {
+        _ = tokio::signal::ctrl_c().await;
+    })
+}
 
-    let server = Server::bind(&addr).serve(make_svc); // (4)!
-    println!("Listening on http://{}", server.local_addr());
-    let graceful = server.with_graceful_shutdown(shutdown_signal()); // (5)!
-    if let Err(err) = graceful.await {
-        eprintln!("Server error: {err}");
-        std::process::exit(1);
+async fn serve() -> Result<(), String> {
+    let addr = SocketAddr::from(([127, 0, 0, 1], port()?));
+    let listener = TcpListener::bind(addr) // (2)!
+        .await
+        .map_err(|err| format!("cannot listen on {addr}: {err}"))?;
+    let mut shutdown = pin!(shutdown_signal().map_err(|err| err.to_string())?);
+    let local = listener.local_addr().map_err(|err| err.to_string())?;
+    println!("Listening on http://{local}");
+
+    let graceful = GracefulShutdown::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                // A failed accept (a full file table, say) drops that client only.
+                let Ok((stream, _)) = accepted else { continue };
+                let connection = http1::Builder::new() // (3)!
+                    .timer(TokioTimer::new())
+                    .header_read_timeout(HEADER_TIMEOUT)
+                    .serve_connection(TokioIo::new(stream), service_fn(hello));
+                let connection = graceful.watch(connection); // (4)!
+                // An error here is the client's (a bad request, a dropped socket): the
+                // server has already answered what it could, and carries on.
+                tokio::spawn(async move { _ = connection.await });
+            }
+            () = &mut shutdown => break,
+        }
+    }
+
+    drop(listener); // no new connections from here on
+    tokio::select! { // (5)!
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(GRACE) => {}
+    }
+    Ok(())
+}
+
+#[tokio::main] // (6)!
+async fn main() -> ExitCode {
+    match serve().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
     }
 }

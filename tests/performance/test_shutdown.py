@@ -1,0 +1,90 @@
+"""Every server sample stops within 5 s of Ctrl+C or SIGTERM, whatever its clients do.
+
+Graceful shutdown that waits for every connection to finish can wait forever: one client that
+connects and says nothing is enough. Each sample bounds the wait (3 s), and these tests hold a
+client of each awkward kind open while the signal arrives.
+"""
+
+import contextlib
+import signal
+import socket
+import subprocess
+import time
+
+import pytest
+
+from tests import http_probes
+from tests.servers import port_released, running
+
+SERVERS = [pytest.param("rust", marks=pytest.mark.slow), "python", "stdlib"]
+LIMIT = 5.0
+
+
+def silent(port: int) -> socket.socket:
+    """Connects and never sends a byte."""
+    return socket.create_connection(("127.0.0.1", port))
+
+
+def mid_request(port: int) -> socket.socket:
+    """Sends half a request head and stops."""
+    sock = socket.create_connection(("127.0.0.1", port))
+    sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: ")
+    return sock
+
+
+def idle_keep_alive(port: int) -> socket.socket:
+    """Has its answer and keeps the connection open for the next request."""
+    sock = socket.create_connection(("127.0.0.1", port))
+    sock.sendall(http_probes.GOOD)
+    assert http_probes.answer(sock) == "200 OK"
+    return sock
+
+
+def slow_reader(port: int) -> socket.socket:
+    """Sends many requests and reads none of the answers, until the buffers are full and
+    the server's writes block."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.connect(("127.0.0.1", port))
+    sock.setblocking(False)
+    deadline = time.monotonic() + 3
+    sent = 0
+    with contextlib.suppress(BlockingIOError, ConnectionError):
+        while time.monotonic() < deadline and sent < 64 << 20:
+            sent += sock.send(http_probes.GOOD * 256)
+    assert sent > 1 << 20, "the server stopped reading before a megabyte of requests"
+    return sock
+
+
+CLIENTS = [silent, mid_request, idle_keep_alive, slow_reader]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize("client", CLIENTS, ids=[c.__name__ for c in CLIENTS])
+@pytest.mark.parametrize("server", SERVERS)
+def test_stops_within_5_s_whatever_the_client_does(server, client, sig, hello_argv):
+    with running(hello_argv(server)) as process, contextlib.closing(client(process.port)):
+        started = time.monotonic()
+        status, _, stderr = process.stop(sig, timeout=LIMIT + 5)
+        took = time.monotonic() - started
+        assert took < LIMIT, f"stopped after {took:.1f} s"
+    assert status == 0, stderr
+    assert "Traceback" not in stderr and "panicked" not in stderr, stderr
+    assert port_released(process.port)
+
+
+@pytest.mark.parametrize("server", SERVERS)
+def test_a_port_in_use_is_one_line_of_error(server, hello_argv):
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [*hello_argv(server)[:-1], str(port)],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr.startswith(f"error: cannot listen on 127.0.0.1:{port}: Address already in use")
+    assert done.stderr.count("\n") == 1, done.stderr

@@ -1,0 +1,122 @@
+"""What a page shows is enough to run its sample in a project of your own.
+
+For each Rust project on a page, its `Cargo.toml` and `src/main.rs` exactly as the page shows
+them (what the copy button copies) become a new cargo project outside the workspace. It is
+built with the workspace's `Cargo.lock` copied in, so with the very versions the pages were
+made with: the test fails if cargo would lock any other. A Python sample that needs packages
+runs in a new virtual environment with only the `requirements.txt` its page shows.
+"""
+
+import os
+import pathlib
+import re
+import subprocess
+import sys
+import tomllib
+
+import pytest
+
+from tests import toolchain
+from tests.reader_view import ReaderViewParser
+from tests.servers import running
+from tests.transcripts import ROOT
+
+TITLE = re.compile(r'title="(?P<path>[^"]+)"')
+MEMBERS = tomllib.loads((ROOT / "Cargo.toml").read_text())["workspace"]["members"]
+
+
+def shown_files() -> dict[str, str]:
+    """path in a block's title -> the block's text, as a reader sees it, over all pages."""
+    shown = {}
+    for page in sorted((ROOT / "docs").glob("*.md")):
+        for token in ReaderViewParser("commonmark").parse(page.read_text()):
+            if token.type == "fence" and (title := TITLE.search(token.info)):
+                shown[title["path"]] = token.content
+    return shown
+
+
+def locked(lock: pathlib.Path) -> set[tuple[str, str, str | None]]:
+    return {
+        (p["name"], p["version"], p.get("checksum"))
+        for p in tomllib.loads(lock.read_text())["package"]
+        if "source" in p  # crates, not the sample itself
+    }
+
+
+def is_server(member: str) -> bool:
+    return "_server" in member
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("member", MEMBERS)
+def test_rust_sample_builds_from_the_page(member, rust_toolchain, tmp_path):
+    shown = shown_files()
+    project = tmp_path / pathlib.Path(member).name
+    for name in ("Cargo.toml", "src/main.rs"):
+        assert f"{member}/{name}" in shown, f"no page shows {member}/{name}"
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(shown[f"{member}/{name}"])
+    (project / "Cargo.lock").write_text((ROOT / "Cargo.lock").read_text())
+    env = {
+        **os.environ,
+        "RUSTFLAGS": "-D warnings",  # as in the workspace, so dependencies are reused
+        "CARGO_TARGET_DIR": str(ROOT / "target/copy-paste"),
+        "RUSTUP_TOOLCHAIN": os.environ.get("RUSTUP_TOOLCHAIN") or toolchain.pinned(),
+    }
+    done = subprocess.run(
+        ["cargo", "build", "-q"],
+        cwd=project,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stderr
+    changed = locked(project / "Cargo.lock") - locked(ROOT / "Cargo.lock")
+    assert not changed, f"cargo locked other versions than the workspace: {sorted(changed)}"
+
+    binary = str(ROOT / "target/copy-paste/debug" / tomllib.loads(shown[f"{member}/Cargo.toml"])["package"]["name"])
+    if is_server(member):
+        with running([binary, "0"]) as server:
+            assert server.request()[:1] == (200,)
+    else:
+        done = subprocess.run([binary], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0 and done.stdout, done.stderr
+
+
+def pins(text: str) -> dict[str, str]:
+    return dict(line.split("==") for line in text.splitlines() if "==" in line and not line.startswith("#"))
+
+
+def requirement_files() -> list[str]:
+    return [path for path in shown_files() if path.endswith("requirements.txt")]
+
+
+@pytest.mark.parametrize("requirements", requirement_files())
+def test_python_versions_shown_are_the_pinned_ones(requirements):
+    project = pins((ROOT / "requirements.txt").read_text())
+    for name, version in pins(shown_files()[requirements]).items():
+        assert project.get(name) == version, f"{requirements} says {name}=={version}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("requirements", requirement_files())
+def test_python_sample_runs_with_only_what_the_page_names(requirements, tmp_path):
+    shown = shown_files()
+    folder = pathlib.PurePath(requirements).parent
+    (script,) = [path for path in shown if pathlib.PurePath(path).parent == folder and path.endswith(".py")]
+    (tmp_path / "requirements.txt").write_text(shown[requirements])
+    (tmp_path / "sample.py").write_text(shown[script])
+    subprocess.run([sys.executable, "-m", "venv", str(tmp_path / "venv")], check=True, timeout=300)
+    python = str(tmp_path / "venv/bin/python")
+    install = subprocess.run(
+        [python, "-m", "pip", "install", "-q", "--disable-pip-version-check", "-r", "requirements.txt"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert install.returncode == 0, install.stderr
+    with running([python, str(tmp_path / "sample.py"), "0"]) as server:
+        assert server.request()[:1] == (200,)
