@@ -55,6 +55,8 @@ def test_tests_in_debian_12_and_publishes_main_only():
     # rustup reads rust-toolchain.toml: the workflow names no version of its own.
     assert any(step.strip().endswith("rustup\" toolchain install") for step in steps)
     assert any(step.get("uses", "").startswith("actions/upload-pages-artifact") for step in test["steps"])
+    (build,) = [step for step in test["steps"] if "mkdocs build" in step.get("run", "")]
+    assert build["env"]["SITE_URL"].startswith("https://")  # sitemap and canonical links
     assert deploy["needs"] == "test"
     assert "refs/heads/main" in deploy["if"]
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
