@@ -149,9 +149,11 @@ def large_header(port: int, size: int, piece: int) -> str:
 
 @pytest.mark.slow
 def test_what_the_page_says_of_h11_and_httptools():
-    """h11 refuses a head still incomplete after 16 KiB, so pacing decides; httptools does not."""
+    """h11 refuses a head still incomplete once 16 KiB are buffered; httptools does not.
+    (A larger head that reaches h11 in one read passes: that depends on timing, so it is
+    not tested here.)"""
     with uvicorn("--http", "h11") as port:
-        assert large_header(port, 100_000, piece=1 << 20) == "200 OK"
+        assert large_header(port, 12_000, piece=4096) == "200 OK"
         assert large_header(port, 40_000, piece=4096) != "200 OK"
     with uvicorn("--http", "httptools") as port:
         assert large_header(port, 40_000, piece=4096) == "200 OK"
