@@ -7,6 +7,7 @@ as a table (snippets/performance/hello_server/bad-input.md), checked like any ou
 import asyncio
 import concurrent.futures
 import contextlib
+import re
 import signal
 import socket
 import subprocess
@@ -22,6 +23,7 @@ from tests.transcripts import ROOT
 SAMPLE = ROOT / "snippets/performance/hello_server"
 SERVERS = ["rust", "python"]
 HELLO = (200, b"Hello, world!")
+MALFORMED = {"garbage bytes", "bad request line"}
 
 
 async def load(port: int, total: int, connections: int) -> list:
@@ -47,10 +49,15 @@ def test_10000_requests_on_64_connections(language, hello_argv):
 @pytest.mark.slow
 @pytest.mark.parametrize("language", SERVERS)
 def test_bad_input_never_stops_the_server(language, hello_argv):
-    """Each malformed request gets a 4xx or a closed connection, or the table says otherwise."""
+    """A malformed request gets a 4xx or a closed connection; a well-formed one, however
+    large, a 200 or a 4xx; none a 5xx or silence. The server answers the next client."""
     with running(hello_argv(language)) as server:
         for name in http_probes.PROBES:
             outcome = http_probes.probe(server.port, name)
+            allowed = r"4\d\d .*|closed.*|connection reset|client closed; server carries on"
+            if name not in MALFORMED:
+                allowed += "|200 OK"
+            assert re.fullmatch(allowed, outcome), f"{name}: {outcome}"
             assert http_probes.good_request(server.port) == "200 OK", f"after {name}: {outcome}"
         assert server.process.poll() is None
 

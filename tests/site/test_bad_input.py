@@ -39,7 +39,9 @@ def edit(copy: pathlib.Path, name: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
-def pytest_in(copy: pathlib.Path, *args: str) -> subprocess.CompletedProcess:
+def pytest_in(copy: pathlib.Path, *args: str, outcome: str = "1 failed") -> subprocess.CompletedProcess:
+    """Run pytest in the copy; it must end with `outcome` (and nothing else failing or
+    erroring), so that a case passes only when it fails for the reason it provokes."""
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", *args],
         cwd=copy,
@@ -50,13 +52,16 @@ def pytest_in(copy: pathlib.Path, *args: str) -> subprocess.CompletedProcess:
         text=True,
         timeout=600,
     )
-    assert done.returncode != 0, f"pytest passed in a broken copy:\n{done.stdout}"
+    summary = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
+    counts = re.findall(r"(\d+ (?:failed|errors?))", summary)
+    assert counts == [outcome], f"expected `{outcome}` from pytest in the broken copy:\n{done.stdout[-3000:]}"
     return done
 
 
 def test_missing_include_fails_page_and_build(copy):
     (copy / BORROWING_PY).unlink()
-    assert BORROWING_PY in pytest_in(copy, "docs/safety.md").stdout
+    # The page cannot even be collected: an error, not a failure.
+    assert BORROWING_PY in pytest_in(copy, "docs/safety.md", outcome="1 error").stdout
     build = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(copy / "mkdocs.yml"),
          "-d", str(copy / "site")],
@@ -98,7 +103,8 @@ def test_code_block_not_from_a_file_is_refused(copy):
 @pytest.mark.usefixtures("rust_toolchain")
 def test_broken_rust_sample_names_the_file(copy):
     edit(copy, BORROWING_RS, 'println!("{s2}");', 'println!("{s2}")')
-    out = pytest_in(copy, "tests/safety/test_borrowing.py", "-k", "rust_output").stdout
+    # The build is a session fixture: its failure is an error of the test that needs it.
+    out = pytest_in(copy, "tests/safety/test_borrowing.py", "-k", "rust_output", outcome="1 error").stdout
     assert "cargo build failed" in out and BORROWING_RS in out
 
 
