@@ -24,15 +24,20 @@ def check(sample: pathlib.Path, code: str, update: bool, out_dir: pathlib.Path) 
     done = transcripts.run(compile_step.command, "--out-dir", str(out_dir))
     name = (sample / "main.rs").relative_to(ROOT)
     if done.returncode == 0:
-        pytest.fail(f"{name} compiles now, but the page shows it failing with {code}", pytrace=False)
+        pytest.fail(
+            f"{name} compiles now, but the page shows it failing with {code}", pytrace=False
+        )
     if f"error[{code}]" not in done.stdout:
-        pytest.fail(f"{name} no longer fails with {code}; rustc says:\n{done.stdout}", pytrace=False)
+        pytest.fail(
+            f"{name} no longer fails with {code}; rustc says:\n{done.stdout}", pytrace=False
+        )
     if toolchain.problem() and not update:
         if toolchain.IN_CI:
             pytest.fail(f"{path.relative_to(ROOT)}: {toolchain.problem()}", pytrace=False)
         warnings.warn(
             f"{path.relative_to(ROOT)} was captured with {version_step.output.strip()}, this is "
-            f"{version.strip()}: compared only the error code {code}, not the whole message"
+            f"{version.strip()}: compared only the error code {code}, not the whole message",
+            stacklevel=2,
         )
         return
     transcripts.check(path, update, [version, done.stdout])

@@ -42,7 +42,10 @@ def rust_toolchain() -> None:
     reason = toolchain.problem()
     if version is None or (reason and IN_CI):
         if IN_CI:
-            pytest.fail(f"CI must build the Rust samples with the pinned toolchain, but {reason}", pytrace=False)
+            pytest.fail(
+                f"CI must build the Rust samples with the pinned toolchain, but {reason}",
+                pytrace=False,
+            )
         pytest.skip(f"Rust samples not built: {reason}")
 
 

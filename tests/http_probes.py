@@ -59,7 +59,9 @@ def idle(port: int, wait: float = IDLE_WAIT) -> str:
             return f"kept open (still open after {wait:g} s)"
         except ConnectionResetError:
             data = b""
-    return f"closed after {round(time.monotonic() - start)} s" + (f", sent {data!r}" if data else "")
+    return f"closed after {round(time.monotonic() - start)} s" + (
+        f", sent {data!r}" if data else ""
+    )
 
 
 def good_request(port: int) -> str:

@@ -11,7 +11,8 @@ import select
 import signal
 import socket
 import subprocess
-from typing import Iterator, NamedTuple
+from collections.abc import Iterator
+from typing import NamedTuple
 
 import pytest
 

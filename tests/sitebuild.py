@@ -13,8 +13,17 @@ import threading
 def mkdocs_build(root, site_dir, config="mkdocs.yml", **env) -> subprocess.CompletedProcess:
     """Run from another directory on purpose: includes must not depend on the cwd."""
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / config),
-         "-d", str(site_dir)],
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-f",
+            str(root / config),
+            "-d",
+            str(site_dir),
+        ],
         cwd=site_dir.parent,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
         capture_output=True,

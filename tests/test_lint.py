@@ -1,6 +1,8 @@
-"""Every Rust sample is formatted by rustfmt and passes clippy with warnings as errors."""
+"""Every Python file passes ruff (lint and format); every Rust sample is formatted by rustfmt
+and passes clippy with warnings as errors."""
 
 import subprocess
+import sys
 
 import pytest
 
@@ -9,7 +11,9 @@ from tests.transcripts import ROOT
 
 COMPILE_FAIL = sorted((ROOT / "snippets").rglob("rustc.txt"))
 # clippy needs a build of the dependencies: in the quick run only once one exists.
-slow_unless_built = pytest.mark.slow if not (ROOT / "target/debug/.fingerprint").is_dir() else lambda f: f
+slow_unless_built = (
+    pytest.mark.slow if not (ROOT / "target/debug/.fingerprint").is_dir() else lambda f: f
+)
 
 
 def run(*argv: str) -> subprocess.CompletedProcess:
@@ -22,6 +26,20 @@ def run(*argv: str) -> subprocess.CompletedProcess:
         text=True,
         timeout=900,
     )
+
+
+@pytest.mark.parametrize("command", [["check"], ["format", "--check"]], ids=["check", "format"])
+def test_python_passes_ruff(command):
+    """Samples, tests and tools; settings in pyproject.toml. Fix with `ruff format` and
+    `ruff check --fix` (in .venv/bin)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "ruff", *command, "."],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_rust_samples_are_formatted():
@@ -40,5 +58,7 @@ def test_compile_fail_samples_are_formatted(transcript):
 
 @slow_unless_built
 def test_rust_samples_pass_clippy():
-    done = run("cargo", "clippy", "--locked", "--workspace", "--all-targets", "--", "-D", "warnings")
+    done = run(
+        "cargo", "clippy", "--locked", "--workspace", "--all-targets", "--", "-D", "warnings"
+    )
     assert done.returncode == 0, done.stderr

@@ -42,24 +42,58 @@ PYTHON = sys.executable
 
 # --- the servers ---------------------------------------------------------------------
 
+
 def uvicorn(http: str, loop: str) -> list[str]:
-    return [PYTHON, "-m", "uvicorn", "hello_server:app", "--app-dir", str(HELLO),
-            "--http", http, "--loop", loop, "--lifespan", "off", "--no-server-header",
-            "--no-access-log", "--log-level", "warning", "--host", "127.0.0.1", "--port"]
+    return [
+        PYTHON,
+        "-m",
+        "uvicorn",
+        "hello_server:app",
+        "--app-dir",
+        str(HELLO),
+        "--http",
+        http,
+        "--loop",
+        loop,
+        "--lifespan",
+        "off",
+        "--no-server-header",
+        "--no-access-log",
+        "--log-level",
+        "warning",
+        "--host",
+        "127.0.0.1",
+        "--port",
+    ]
 
 
 STDLIB = ROOT / "snippets/performance/stdlib_server"
 # The standard-library sample as a newcomer would first write it: Nagle's algorithm left on.
-WITH_NAGLE = (f"import sys; sys.path.insert(0, {str(STDLIB)!r}); import stdlib_server as s; "
-              "s.Hello.disable_nagle_algorithm = False; s.main()")
+WITH_NAGLE = (
+    f"import sys; sys.path.insert(0, {str(STDLIB)!r}); import stdlib_server as s; "
+    "s.Hello.disable_nagle_algorithm = False; s.main()"
+)
 
 SERVERS = {
     "Rust: hyper 1.x (the sample)": [str(ROOT / "target/release/hello_server")],
     "Python: uvicorn + httptools + uvloop": uvicorn("httptools", "uvloop"),
     "Python: uvicorn + h11 + asyncio": uvicorn("h11", "asyncio"),
     "Python: granian (Rust server, ASGI app)": [
-        PYTHON, "-m", "granian", "--interface", "asgi", "--working-dir", str(HELLO),
-        "--workers", "1", "--no-log", "--host", "127.0.0.1", "hello_server:app", "--port"],
+        PYTHON,
+        "-m",
+        "granian",
+        "--interface",
+        "asgi",
+        "--working-dir",
+        str(HELLO),
+        "--workers",
+        "1",
+        "--no-log",
+        "--host",
+        "127.0.0.1",
+        "hello_server:app",
+        "--port",
+    ],
     "Python: http.server (threads)": [PYTHON, str(STDLIB / "stdlib_server.py")],
     "Python: http.server, Nagle on": [PYTHON, "-c", WITH_NAGLE],
 }
@@ -80,8 +114,12 @@ def pinned(cpus: str | None, argv: list[str]) -> list[str]:
 @contextlib.contextmanager
 def server(argv: list[str], cpus: str | None):
     port = free_port()
-    process = subprocess.Popen(pinned(cpus, [*argv, str(port)]), stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=True)
+    process = subprocess.Popen(
+        pinned(cpus, [*argv, str(port)]),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -91,7 +129,7 @@ def server(argv: list[str], cpus: str | None):
                 break
             except OSError:
                 if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError(f"{argv[0]} did not start serving")
+                    raise RuntimeError(f"{argv[0]} did not start serving") from None
                 time.sleep(0.1)
         yield process, port
     finally:
@@ -134,8 +172,9 @@ def parse_wrk(text: str) -> dict:
         value, unit = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", text, re.M).groups()
         return float(value) * UNITS[unit]
 
-    socket_errors = {kind: int(n) for kind, n in
-                     re.findall(r"(connect|read|write|timeout) (\d+)", text)}
+    socket_errors = {
+        kind: int(n) for kind, n in re.findall(r"(connect|read|write|timeout) (\d+)", text)
+    }
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
     errors = sum(socket_errors.values()) + (int(non_2xx[1]) if non_2xx else 0)
     return {
@@ -150,8 +189,17 @@ def parse_wrk(text: str) -> dict:
 
 def wrk(port: int, seconds: float, connections: int, cpus: str | None) -> tuple[str, float]:
     """Run wrk; returns its output and the CPU seconds it used."""
-    argv = pinned(cpus, ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency",
-                         f"http://127.0.0.1:{port}/"])
+    argv = pinned(
+        cpus,
+        [
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            f"http://127.0.0.1:{port}/",
+        ],
+    )
     process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     output = process.stdout.read().decode()
     _, status, usage = os.wait4(process.pid, 0)
@@ -168,7 +216,8 @@ def http_run(setup: dict, seconds: float, warmup: float, connections: int) -> di
         cpu_before, peak = cpu_seconds(tree(process)), rss(tree(process))
         measured: dict = {}
         load = threading.Thread(
-            target=lambda: measured.update(run=wrk(port, seconds, connections, wrk_core)))
+            target=lambda: measured.update(run=wrk(port, seconds, connections, wrk_core))
+        )
         started = time.monotonic()
         load.start()
         while load.is_alive():  # sample the memory of the whole tree while wrk runs
@@ -191,8 +240,11 @@ def http_run(setup: dict, seconds: float, warmup: float, connections: int) -> di
 def summarise(runs: list[dict]) -> dict:
     rps = [r["requests_per_s"] for r in runs]
     return {
-        "requests_per_s": {"median": round(statistics.median(rps)), "min": round(min(rps)),
-                           "max": round(max(rps))},
+        "requests_per_s": {
+            "median": round(statistics.median(rps)),
+            "min": round(min(rps)),
+            "max": round(max(rps)),
+        },
         "spread_percent": round(100 * (max(rps) - min(rps)) / statistics.median(rps), 1),
         "latency_p50_ms": round(statistics.median(r["latency_p50_ms"] for r in runs), 3),
         "latency_p99_ms": round(statistics.median(r["latency_p99_ms"] for r in runs), 3),
@@ -200,7 +252,8 @@ def summarise(runs: list[dict]) -> dict:
         "peak_rss_mib": max(r["peak_rss_mib"] for r in runs),
         "server_cpu_percent": round(statistics.median(r["server_cpu_percent"] for r in runs)),
         "server_cpu_us_per_request": round(
-            statistics.median(r["server_cpu_us_per_request"] for r in runs), 2),
+            statistics.median(r["server_cpu_us_per_request"] for r in runs), 2
+        ),
         "wrk_cpu_percent": round(statistics.median(r["wrk_cpu_percent"] for r in runs)),
     }
 
@@ -210,20 +263,30 @@ def setups(workers: int) -> dict[str, dict]:
     uvicorn on that many cores (uvicorn --workers), wrk on the next core if there is one."""
     cpus = len(os.sched_getaffinity(0))
     one = ("0", "1") if cpus >= 2 else (None, None)
-    found = {name: {"argv": argv, "server_cpus": one[0], "wrk_cpus": one[1]}
-             for name, argv in SERVERS.items()}
+    found = {
+        name: {"argv": argv, "server_cpus": one[0], "wrk_cpus": one[1]}
+        for name, argv in SERVERS.items()
+    }
     if workers > 1:
-        many = {"server_cpus": f"0-{workers - 1}", "wrk_cpus": str(workers) if workers < cpus else None}
+        many = {
+            "server_cpus": f"0-{workers - 1}",
+            "wrk_cpus": str(workers) if workers < cpus else None,
+        }
         found[f"Rust: hyper 1.x, {workers} cores"] = {"argv": SERVERS[RUST], **many}
         fast = SERVERS["Python: uvicorn + httptools + uvloop"]
         found[f"Python: uvicorn + httptools + uvloop, {workers} workers"] = {
-            "argv": [*fast[:-1], "--workers", str(workers), fast[-1]], **many}
+            "argv": [*fast[:-1], "--workers", str(workers), fast[-1]],
+            **many,
+        }
     return found
 
 
 def http_benchmark(args) -> dict:
-    workers = args.workers if args.workers is not None else (
-        len(os.sched_getaffinity(0)) - 1 if len(os.sched_getaffinity(0)) >= 4 else 1)
+    workers = (
+        args.workers
+        if args.workers is not None
+        else (len(os.sched_getaffinity(0)) - 1 if len(os.sched_getaffinity(0)) >= 4 else 1)
+    )
     variants = setups(workers)
     runs: dict[str, list] = {name: [] for name in variants}
     for i in range(args.runs):
@@ -235,10 +298,16 @@ def http_benchmark(args) -> dict:
     for s in summary.values():
         s["ratio_to_rust"] = round(s["requests_per_s"]["median"] / rust, 3)
     return {
-        "settings": {"seconds": args.seconds, "warmup_seconds": args.warmup,
-                     "connections": args.connections, "runs": args.runs, "wrk_threads": 1},
-        "cpus": {name: {"server": v["server_cpus"], "wrk": v["wrk_cpus"]}
-                 for name, v in variants.items()},
+        "settings": {
+            "seconds": args.seconds,
+            "warmup_seconds": args.warmup,
+            "connections": args.connections,
+            "runs": args.runs,
+            "wrk_threads": 1,
+        },
+        "cpus": {
+            name: {"server": v["server_cpus"], "wrk": v["wrk_cpus"]} for name, v in variants.items()
+        },
         "servers": summary,
         "runs": runs,
     }
@@ -250,8 +319,13 @@ PRIMES = ROOT / "snippets/concurrency/prime_count"
 CPU_VARIANTS = {
     "Rust threads": lambda limit, n: [str(ROOT / "target/release/prime_count"), str(limit), str(n)],
     "Python threads": lambda limit, n: [PYTHON, str(PRIMES / "prime_count.py"), str(limit), str(n)],
-    "Python processes": lambda limit, n: [PYTHON, str(PRIMES / "prime_count.py"), str(limit),
-                                          str(n), "processes"],
+    "Python processes": lambda limit, n: [
+        PYTHON,
+        str(PRIMES / "prime_count.py"),
+        str(limit),
+        str(n),
+        "processes",
+    ],
 }
 
 
@@ -264,31 +338,48 @@ def cpu_benchmark(args) -> dict:
             for n in workers:
                 print(f"run {i + 1}/{args.runs}: {variant}, {n} worker(s)", file=sys.stderr)
                 started = time.perf_counter()
-                out = subprocess.run(command(args.limit, n), capture_output=True, text=True,
-                                     check=True).stdout
+                out = subprocess.run(
+                    command(args.limit, n), capture_output=True, text=True, check=True
+                ).stdout
                 times[variant][str(n)].append(time.perf_counter() - started)
                 if expected not in (None, out):
                     raise RuntimeError(f"{variant} printed {out!r}, others {expected!r}")
                 expected = out
     results = {
-        variant: {n: {"median_s": round(statistics.median(t), 3), "min_s": round(min(t), 3),
-                      "max_s": round(max(t), 3)} for n, t in by_n.items()}
+        variant: {
+            n: {
+                "median_s": round(statistics.median(t), 3),
+                "min_s": round(min(t), 3),
+                "max_s": round(max(t), 3),
+            }
+            for n, t in by_n.items()
+        }
         for variant, by_n in times.items()
     }
     for by_n in results.values():
         one = by_n["1"]["median_s"]
         for figures in by_n.values():
             figures["speedup_vs_1"] = round(one / figures["median_s"], 2)
-    return {"settings": {"limit": args.limit, "runs": args.runs, "workers": workers},
-            "answer": expected.strip(), "results": results, "runs": times}
+    return {
+        "settings": {"limit": args.limit, "runs": args.runs, "workers": workers},
+        "answer": expected.strip(),
+        "results": results,
+        "runs": times,
+    }
 
 
 # --- machine, charts, tables -----------------------------------------------------------
 
+
 def machine() -> dict:
-    cpu = next((line.split(":", 1)[1].strip() for line in
-                pathlib.Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in pathlib.Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     os_name = platform.platform()
     with contextlib.suppress(OSError):
         os_name = re.search(r'PRETTY_NAME="(.*)"', pathlib.Path("/etc/os-release").read_text())[1]
@@ -298,8 +389,12 @@ def machine() -> dict:
         "cores": os.cpu_count(),
         "os": os_name,
         "python": platform.python_version(),
-        "rustc": subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip(),
-        "wrk": subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split("[")[0].strip(),
+        "rustc": subprocess.run(
+            ["rustc", "--version"], capture_output=True, text=True
+        ).stdout.strip(),
+        "wrk": subprocess.run(["wrk", "-v"], capture_output=True, text=True)
+        .stdout.split("[")[0]
+        .strip(),
     }
 
 
@@ -313,8 +408,9 @@ def bar_chart(title: str, bars: list[tuple[str, float, float, float]], unit: str
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
         'font-family="sans-serif" font-size="13">',
         f"<title>{title}</title>",
-        '<style>text{fill:#333}rect{fill:#3f51b5}line{stroke:#333}'
-        '@media (prefers-color-scheme:dark){text{fill:#ddd}rect{fill:#7ea6f0}line{stroke:#ddd}}</style>',
+        "<style>text{fill:#333}rect{fill:#3f51b5}line{stroke:#333}"
+        "@media (prefers-color-scheme:dark)"
+        "{text{fill:#ddd}rect{fill:#7ea6f0}line{stroke:#ddd}}</style>",
         f'<text x="0" y="20" font-weight="bold">{title}</text>',
     ]
     for i, (label, median, low, high) in enumerate(bars):
@@ -324,25 +420,32 @@ def bar_chart(title: str, bars: list[tuple[str, float, float, float]], unit: str
             f'<rect x="{label_w}" y="{y + 3}" width="{median * scale:.1f}" height="{row - 10}"/>',
             f'<line x1="{label_w + low * scale:.1f}" x2="{label_w + high * scale:.1f}" '
             f'y1="{y + 12}" y2="{y + 12}" stroke-width="2"/>',
-            f'<text x="{label_w + high * scale + 6:.1f}" y="{y + 15}">{median:,.0f} {unit}</text>'
-            if median >= 100 else
-            f'<text x="{label_w + high * scale + 6:.1f}" y="{y + 15}">{median:.2f} {unit}</text>',
+            f'<text x="{label_w + high * scale + 6:.1f}" y="{y + 15}">'
+            + (f"{median:,.0f}" if median >= 100 else f"{median:.2f}")
+            + f" {unit}</text>",
         ]
-    parts.append(f'<text x="{label_w}" y="{height - 8}" font-size="11">Bars: median; '
-                 'lines: lowest to highest run.</text></svg>')
+    parts.append(
+        f'<text x="{label_w}" y="{height - 8}" font-size="11">Bars: median; '
+        "lines: lowest to highest run.</text></svg>"
+    )
     return "\n".join(parts) + "\n"
 
 
 def describe(m: dict) -> str:
-    return (f"Measured on {m['date']}: {m['cpu']}, {m['cores']} cores, {m['os']}, "
-            f"Python {m['python']}, {m['rustc']}, {m['wrk']}.")
+    return (
+        f"Measured on {m['date']}: {m['cpu']}, {m['cores']} cores, {m['os']}, "
+        f"Python {m['python']}, {m['rustc']}, {m['wrk']}."
+    )
 
 
 def http_table(data: dict, m: dict) -> str:
     s = data["settings"]
     one = data["cpus"][RUST]
-    pins = (f"each server on CPU {one['server']}, wrk on CPU {one['wrk']}"
-            if one["server"] is not None else "nothing pinned (one CPU)")
+    pins = (
+        f"each server on CPU {one['server']}, wrk on CPU {one['wrk']}"
+        if one["server"] is not None
+        else "nothing pinned (one CPU)"
+    )
     for name, cpus in data["cpus"].items():
         if cpus["server"] != one["server"]:
             pins += f"; {name} on CPUs {cpus['server']}, wrk on {cpus['wrk'] or 'any CPU'}"
@@ -358,8 +461,10 @@ def http_table(data: dict, m: dict) -> str:
         r = x["requests_per_s"]
         lines.append(
             f"| {name} | {r['median']:,} ({r['min']:,}–{r['max']:,}) | {x['ratio_to_rust']:.2f} | "
-            f"{x['server_cpu_us_per_request']:.1f} µs | {x['latency_p50_ms']:.2f} ms | {x['latency_p99_ms']:.2f} ms | {x['errors']} | "
-            f"{x['peak_rss_mib']:.1f} MiB | {x['server_cpu_percent']} % | {x['wrk_cpu_percent']} % |")
+            f"{x['server_cpu_us_per_request']:.1f} µs | {x['latency_p50_ms']:.2f} ms | "
+            f"{x['latency_p99_ms']:.2f} ms | {x['errors']} | {x['peak_rss_mib']:.1f} MiB | "
+            f"{x['server_cpu_percent']} % | {x['wrk_cpu_percent']} % |"
+        )
     spread = max(x["spread_percent"] for x in data["servers"].values())
     lines += ["", f"Largest spread between runs of one server: {spread:.1f} % of its median."]
     lines += ["", saturation(data["servers"][RUST])]
@@ -369,13 +474,20 @@ def http_table(data: dict, m: dict) -> str:
 def saturation(rust: dict) -> str:
     """What limited the Rust figure, worded from the CPU each side used."""
     server, load = rust["server_cpu_percent"], rust["wrk_cpu_percent"]
-    said = f"While it loaded the Rust server, wrk used {load} % of its core and the server {server} % of its own"
+    said = (
+        f"While it loaded the Rust server, wrk used {load} % of its core "
+        f"and the server {server} % of its own"
+    )
     if load >= 90 and server >= 90:
-        return (said + ": both were near their limit, so requests/s says little about which one "
-                "set the pace. The CPU time per request compares the servers without that doubt.")
+        return (
+            said + ": both were near their limit, so requests/s says little about which one "
+            "set the pace. The CPU time per request compares the servers without that doubt."
+        )
     if load >= 90:
-        return (said + ": the load generator was the limit, so the Rust figure, and every ratio "
-                "to it, understates Rust's lead. Compare the CPU time per request instead.")
+        return (
+            said + ": the load generator was the limit, so the Rust figure, and every ratio "
+            "to it, understates Rust's lead. Compare the CPU time per request instead."
+        )
     return said + "."
 
 
@@ -425,14 +537,31 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--limit", type=int, default=1_000_000, help="primes below this")
-    parser.add_argument("--workers", type=int, help="also run Rust and uvicorn on this many "
-                        "cores (default: all but one, on machines with 4 cores or more)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="also run Rust and uvicorn on this many "
+        "cores (default: all but one, on machines with 4 cores or more)",
+    )
     parser.add_argument("--out", type=pathlib.Path, default=OUT, help="where the data goes")
     parser.add_argument("--no-pages", action="store_true", help="leave docs/*.md alone")
     args = parser.parse_args()
 
-    subprocess.run(["cargo", "build", "--locked", "--release", "-q", "-p", "hello_server",
-                    "-p", "prime_count"], cwd=ROOT, check=True)
+    subprocess.run(
+        [
+            "cargo",
+            "build",
+            "--locked",
+            "--release",
+            "-q",
+            "-p",
+            "hello_server",
+            "-p",
+            "prime_count",
+        ],
+        cwd=ROOT,
+        check=True,
+    )
     m = machine()
     http = {"machine": m, **http_benchmark(args)}
     cpu = {"machine": m, **cpu_benchmark(args)}
@@ -441,14 +570,37 @@ def main() -> int:
     changes = compare_with_previous(args.out / "http.json", http)
     (args.out / "http.json").write_text(json.dumps(http, indent=2) + "\n")
     (args.out / "cpu.json").write_text(json.dumps(cpu, indent=2) + "\n")
-    (args.out / "http.svg").write_text(bar_chart(
-        "Requests per second, one server core (higher is better)",
-        [(name, x["requests_per_s"]["median"], x["requests_per_s"]["min"],
-          x["requests_per_s"]["max"]) for name, x in http["servers"].items()], "req/s"))
-    (args.out / "cpu.svg").write_text(bar_chart(
-        f"Counting primes below {args.limit:,}: wall time (lower is better)",
-        [(f"{variant}, {n} worker{'s' if n != '1' else ''}", f["median_s"], f["min_s"], f["max_s"])
-         for variant, by_n in cpu["results"].items() for n, f in by_n.items()], "s"))
+    (args.out / "http.svg").write_text(
+        bar_chart(
+            "Requests per second, one server core (higher is better)",
+            [
+                (
+                    name,
+                    x["requests_per_s"]["median"],
+                    x["requests_per_s"]["min"],
+                    x["requests_per_s"]["max"],
+                )
+                for name, x in http["servers"].items()
+            ],
+            "req/s",
+        )
+    )
+    (args.out / "cpu.svg").write_text(
+        bar_chart(
+            f"Counting primes below {args.limit:,}: wall time (lower is better)",
+            [
+                (
+                    f"{variant}, {n} worker{'s' if n != '1' else ''}",
+                    f["median_s"],
+                    f["min_s"],
+                    f["max_s"],
+                )
+                for variant, by_n in cpu["results"].items()
+                for n, f in by_n.items()
+            ],
+            "s",
+        )
+    )
     http_text, cpu_text = http_table(http, m), cpu_table(cpu, m)
     print(http_text, cpu_text, changes, sep="\n\n")
     if not args.no_pages:

@@ -77,7 +77,7 @@ def weigh(page_urls: list[str]) -> dict[str, dict]:
             context = browser.new_context()  # empty cache: a first view
             page = context.new_page()
             responses = []
-            page.on("response", lambda response: responses.append(response))
+            page.on("response", responses.append)
             page.goto(url, wait_until="networkidle")
             page.wait_for_timeout(500)  # the search worker fetches its index after load
             totals = collections.defaultdict(lambda: [0, 0])
@@ -103,9 +103,16 @@ def lighthouse(url: str) -> dict[str, int]:
     with tempfile.TemporaryDirectory() as tmp:
         out = pathlib.Path(tmp) / "report.json"
         subprocess.run(
-            [str(LIGHTHOUSE), url, f"--chrome-path={CHROMIUM}", f"--chrome-flags={flags}",
-             f"--only-categories={','.join(CATEGORIES)}", "--output=json",
-             f"--output-path={out}", "--quiet"],
+            [
+                str(LIGHTHOUSE),
+                url,
+                f"--chrome-path={CHROMIUM}",
+                f"--chrome-flags={flags}",
+                f"--only-categories={','.join(CATEGORIES)}",
+                "--output=json",
+                f"--output-path={out}",
+                "--quiet",
+            ],
             check=True,
             timeout=300,
         )
@@ -116,7 +123,8 @@ def lighthouse(url: str) -> dict[str, int]:
 def table(rows: list[dict]) -> str:
     kinds = ["HTML", "CSS", "JS", "search index", "images", "fonts", "other"]
     lines = [
-        "| Page | gzip KB | raw KB | requests | " + " | ".join(f"{k} (gzip KB)" for k in kinds)
+        "| Page | gzip KB | raw KB | requests | "
+        + " | ".join(f"{k} (gzip KB)" for k in kinds)
         + " | perf. | a11y | best pr. | SEO |",
         "|" + " --- |" * (8 + len(kinds)),
     ]
@@ -136,10 +144,14 @@ def misses(rows: list[dict]) -> list[str]:
     for row in rows:
         gz = sum(v[1] for v in row["by_kind"].values()) / 1024
         if gz > TARGET_KB:
-            found.append(f"{row['page']}: {gz:.1f} KB gzip, {gz - TARGET_KB:.1f} KB over {TARGET_KB} KB")
+            found.append(
+                f"{row['page']}: {gz:.1f} KB gzip, {gz - TARGET_KB:.1f} KB over {TARGET_KB} KB"
+            )
         for category, target in TARGET_SCORES.items():
             if row["scores"][category] < target:
-                found.append(f"{row['page']}: {category} {row['scores'][category]}, target {target}")
+                found.append(
+                    f"{row['page']}: {category} {row['scores'][category]}, target {target}"
+                )
     return found
 
 
@@ -152,7 +164,9 @@ def write_readme(text: str) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--no-readme", action="store_true", help="print only; leave README.md alone")
+    parser.add_argument(
+        "--no-readme", action="store_true", help="print only; leave README.md alone"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         site = pathlib.Path(tmp) / "site"
@@ -165,16 +179,27 @@ def main() -> int:
             urls = [base + ("" if p == "." else p + "/") for p in pages]
             weights = weigh(urls)
             rows = []
-            for page, url in zip(pages, urls):
+            for page, url in zip(pages, urls, strict=True):
                 print(f"Lighthouse: {url}", file=sys.stderr)
-                rows.append({"page": "/" if page == "." else f"/{page}/", **weights[url],
-                             "scores": lighthouse(url)})
+                rows.append(
+                    {
+                        "page": "/" if page == "." else f"/{page}/",
+                        **weights[url],
+                        "scores": lighthouse(url),
+                    }
+                )
     result = table(rows)
     missed = misses(rows)
-    verdict = ("All pages meet the targets." if not missed else "Missed targets:\n" + "\n".join(f"- {m}" for m in missed))
+    verdict = (
+        "All pages meet the targets."
+        if not missed
+        else "Missed targets:\n" + "\n".join(f"- {m}" for m in missed)
+    )
     stamp = datetime.date.today().isoformat()
-    text = (f"Measured {stamp} with `./dev report` (Chromium {chromium_version()}, Lighthouse "
-            f"{lighthouse_version()}, mobile preset; first view, empty cache):\n\n{result}\n\n{verdict}")
+    text = (
+        f"Measured {stamp} with `./dev report` (Chromium {chromium_version()}, Lighthouse "
+        f"{lighthouse_version()}, mobile preset; first view, empty cache):\n\n{result}\n\n{verdict}"
+    )
     print(text)
     if not args.no_readme:
         write_readme(text)
@@ -182,11 +207,15 @@ def main() -> int:
 
 
 def chromium_version() -> str:
-    return subprocess.run([str(CHROMIUM), "--version"], capture_output=True, text=True).stdout.split()[1]
+    return subprocess.run(
+        [str(CHROMIUM), "--version"], capture_output=True, text=True
+    ).stdout.split()[1]
 
 
 def lighthouse_version() -> str:
-    return subprocess.run([str(LIGHTHOUSE), "--version"], capture_output=True, text=True).stdout.strip()
+    return subprocess.run(
+        [str(LIGHTHOUSE), "--version"], capture_output=True, text=True
+    ).stdout.strip()
 
 
 if __name__ == "__main__":

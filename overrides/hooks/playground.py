@@ -30,7 +30,12 @@ def edition(source: pathlib.Path) -> str:
 
 
 def url(source: pathlib.Path) -> str:
-    query = {"version": "stable", "mode": "debug", "edition": edition(source), "code": source.read_text()}
+    query = {
+        "version": "stable",
+        "mode": "debug",
+        "edition": edition(source),
+        "code": source.read_text(),
+    }
     return PLAYGROUND + "?" + urllib.parse.urlencode(query, quote_via=urllib.parse.quote)
 
 

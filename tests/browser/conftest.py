@@ -62,9 +62,11 @@ class Problems:
         page.on("response", lambda r: r.status >= 400 and self.seen.append(f"{r.status}: {r.url}"))
         page.on(
             "request",
-            lambda r: r.url.startswith(("http:", "https:"))
-            and not r.url.startswith(self.origin)
-            and self.seen.append(f"other origin: {r.url}"),
+            lambda r: (
+                r.url.startswith(("http:", "https:"))
+                and not r.url.startswith(self.origin)
+                and self.seen.append(f"other origin: {r.url}")
+            ),
         )
 
 
@@ -86,5 +88,12 @@ def page(context, site_url):
     page.close()
 
 
-PAGES = ["", "performance/", "safety/", "concurrency/", "frameworks/", "considerations/",
-         "conclusion/"]
+PAGES = [
+    "",
+    "performance/",
+    "safety/",
+    "concurrency/",
+    "frameworks/",
+    "considerations/",
+    "conclusion/",
+]

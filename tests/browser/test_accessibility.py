@@ -9,9 +9,7 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 def violations(page) -> list[str]:
     page.add_script_tag(path=str(NODE_MODULES / "axe-core" / "axe.min.js"))
-    result = page.evaluate(
-        "tags => axe.run({runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
-    )
+    result = page.evaluate("tags => axe.run({runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
     return [
         f"{rule['id']} ({rule['help']}): {node['target']} {node['failureSummary']}"
         for rule in result["violations"]

@@ -12,7 +12,9 @@ PAGES = ["performance", "safety", "concurrency"]
 def blocks_in_source(name: str) -> list[str]:
     """Each code block of docs/NAME.md as rendered: the include, less the hidden markers."""
     text = lift_containers((ROOT / "docs" / f"{name}.md").read_text())
-    return [as_rendered(t.content) for t in MarkdownIt("commonmark").parse(text) if t.type == "fence"]
+    return [
+        as_rendered(t.content) for t in MarkdownIt("commonmark").parse(text) if t.type == "fence"
+    ]
 
 
 @pytest.mark.parametrize("name", PAGES)

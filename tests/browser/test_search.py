@@ -26,6 +26,8 @@ def test_search_finds_the_page(page, site_url, query, expected):
     links = page.locator(".md-search-result__item > a.md-search-result__link")
     pages = {urlsplit(href).path for href in links.evaluate_all("els => els.map(e => e.href)")}
     assert "/" + expected in pages, pages
-    page.locator(f".md-search-result__item > a.md-search-result__link[href*='{expected}']").first.click()
+    page.locator(
+        f".md-search-result__item > a.md-search-result__link[href*='{expected}']"
+    ).first.click()
     page.wait_for_url(f"**/{expected}*")
     assert page.problems.seen == []

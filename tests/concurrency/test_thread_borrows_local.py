@@ -1,4 +1,5 @@
-"""The thread_borrows_local sample of the Concurrency page: Rust rejects it (E0373), Python runs it."""
+"""The thread_borrows_local sample of the Concurrency page: Rust rejects it (E0373),
+Python runs it."""
 
 from tests import compile_fail, transcripts
 from tests.transcripts import ROOT

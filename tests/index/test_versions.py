@@ -26,7 +26,10 @@ def version_key(version: str) -> tuple[int, ...]:
 def table() -> str:
     crates = locked()
     rows = [("Rust compiler", f"{toolchain.pinned()} (`rust-toolchain.toml`)")]
-    rows += [(f"`{name}` crate", ", ".join(sorted(crates[name], key=version_key, reverse=True))) for name in CRATES]
+    rows += [
+        (f"`{name}` crate", ", ".join(sorted(crates[name], key=version_key, reverse=True)))
+        for name in CRATES
+    ]
     rows.append(("Python", f"{sys.version_info.major}.{sys.version_info.minor}"))
     rows += [(f"`{name}` package", importlib.metadata.version(name)) for name in PACKAGES]
     lines = [transcripts.GENERATED.format(test="tests/index/test_versions.py")]

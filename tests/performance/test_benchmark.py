@@ -29,8 +29,23 @@ def tiny_run(rust_toolchain, tmp_path_factory):
     out = tmp_path_factory.mktemp("bench")
     done = subprocess.run(
         # --workers 2 takes the multi-core path too, which only bigger machines take by default.
-        [sys.executable, "tools/benchmark.py", "--seconds", "1", "--warmup", "1", "--runs", "1",
-         "--limit", "20000", "--workers", "2", "--out", str(out), "--no-pages"],
+        [
+            sys.executable,
+            "tools/benchmark.py",
+            "--seconds",
+            "1",
+            "--warmup",
+            "1",
+            "--runs",
+            "1",
+            "--limit",
+            "20000",
+            "--workers",
+            "2",
+            "--out",
+            str(out),
+            "--no-pages",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

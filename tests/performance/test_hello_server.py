@@ -4,7 +4,6 @@ import concurrent.futures
 import importlib.util
 import re
 import signal
-import socket
 import threading
 
 import pytest
@@ -110,4 +109,6 @@ def test_python_and_rust_servers_answer_alike(rust_binaries, hello_argv):
     """Same requests, same status, body and headers (the `date` header only checked for form)."""
     with running(hello_argv("python")) as py_server, running(hello_argv("rust")) as rs_server:
         for method, path, body in REQUESTS:
-            assert exchange(py_server, method, path, body) == exchange(rs_server, method, path, body)
+            assert exchange(py_server, method, path, body) == exchange(
+                rs_server, method, path, body
+            )

@@ -30,7 +30,8 @@ async def load(port: int, total: int, connections: int) -> list:
     results: list = []
     share, extra = divmod(total, connections)
     clients = [
-        http_probes.keep_alive_client(port, share + (i < extra), results) for i in range(connections)
+        http_probes.keep_alive_client(port, share + (i < extra), results)
+        for i in range(connections)
     ]
     await asyncio.wait_for(asyncio.gather(*clients), timeout=120)
     return results
@@ -67,12 +68,17 @@ def test_bad_input_table_on_the_page(hello_argv, update_outputs):
     """Probe both servers side by side and compare with the table the page shows."""
     path = SAMPLE / "bad-input.md"
     with running(hello_argv("rust")) as rust, running(hello_argv("python")) as python:
-        rows = [(name, http_probes.probe(rust.port, name), http_probes.probe(python.port, name))
-                for name in http_probes.PROBES]
+        rows = [
+            (name, http_probes.probe(rust.port, name), http_probes.probe(python.port, name))
+            for name in http_probes.PROBES
+        ]
         with concurrent.futures.ThreadPoolExecutor(2) as pool:
             idle = list(pool.map(http_probes.idle, [rust.port, python.port]))
         rows.append(("idle connection, nothing sent", *idle))
-    table = transcripts.GENERATED.format(test="tests/performance/test_hello_server_robustness.py") + "\n"
+    table = (
+        transcripts.GENERATED.format(test="tests/performance/test_hello_server_robustness.py")
+        + "\n"
+    )
     table += "| Request | Rust (hyper 1.x) | Python (uvicorn + httptools) |\n| --- | --- | --- |\n"
     table += "".join(f"| {name} | {r} | {p} |\n" for name, r, p in rows)
     transcripts.check_file(path, table, update_outputs)
@@ -93,8 +99,10 @@ def test_idle_clients_do_not_block_others(language, hello_argv):
 async def load_then_signal(server, sig: int) -> list:
     """16 clients keep sending; the signal arrives while their requests are in flight."""
     results: list = []
-    clients = [asyncio.create_task(http_probes.keep_alive_client(server.port, 10_000, results))
-               for _ in range(16)]
+    clients = [
+        asyncio.create_task(http_probes.keep_alive_client(server.port, 10_000, results))
+        for _ in range(16)
+    ]
     await asyncio.sleep(0.5)
     server.process.send_signal(sig)
     await asyncio.wait_for(asyncio.gather(*clients, return_exceptions=True), timeout=10)
@@ -124,8 +132,21 @@ def uvicorn(*options: str):
     """The Python sample's app under the uvicorn command line, on a socket bound here."""
     with socket.create_server(("127.0.0.1", 0)) as sock:
         process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "hello_server:app", "--app-dir", str(SAMPLE),
-             "--lifespan", "off", "--log-level", "critical", "--fd", str(sock.fileno()), *options],
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "hello_server:app",
+                "--app-dir",
+                str(SAMPLE),
+                "--lifespan",
+                "off",
+                "--log-level",
+                "critical",
+                "--fd",
+                str(sock.fileno()),
+                *options,
+            ],
             pass_fds=[sock.fileno()],
             stdin=subprocess.DEVNULL,
         )
@@ -147,7 +168,7 @@ def large_header(port: int, size: int, piece: int) -> str:
     with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
         try:
             for start in range(0, len(head), piece):
-                sock.sendall(head[start:start + piece])
+                sock.sendall(head[start : start + piece])
                 time.sleep(0.005)
         except (BrokenPipeError, ConnectionResetError):
             return "closed while the request was sent"

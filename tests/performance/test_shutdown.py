@@ -86,5 +86,7 @@ def test_a_port_in_use_is_one_line_of_error(server, hello_argv):
         )
     assert done.returncode == 1
     assert done.stdout == ""
-    assert done.stderr.startswith(f"error: cannot listen on 127.0.0.1:{port}: Address already in use")
+    assert done.stderr.startswith(
+        f"error: cannot listen on 127.0.0.1:{port}: Address already in use"
+    )
     assert done.stderr.count("\n") == 1, done.stderr

@@ -16,7 +16,9 @@ ARGV = [sys.executable, str(SAMPLE / "stdlib_server.py"), "0"]
 def test_answers_like_the_other_servers():
     with running(ARGV) as server:
         for method in ("GET", "POST", "PUT", "DELETE"):
-            status, headers, body = server.request(method, "/any/path", b"x" if method != "GET" else None)
+            status, headers, body = server.request(
+                method, "/any/path", b"x" if method != "GET" else None
+            )
             assert (status, body) == (200, b"Hello, world!")
             assert headers["content-type"] == "text/plain; charset=utf-8"
         status, _, stderr = server.stop(signal.SIGINT)

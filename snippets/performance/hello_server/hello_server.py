@@ -16,9 +16,7 @@ HEADERS = [
 
 async def app(scope, receive, send):  # (1)!
     assert scope["type"] == "http"  # lifespan events are off, see below
-    await send(
-        {"type": "http.response.start", "status": 200, "headers": HEADERS}
-    )
+    await send({"type": "http.response.start", "status": 200, "headers": HEADERS})
     await send({"type": "http.response.body", "body": BODY})
 
 
@@ -29,26 +27,30 @@ def port() -> int:
     return int(os.environ.get("PORT", "3000"))
 
 
+class Server(uvicorn.Server):  # (3)!
+    async def startup(self, sockets=None):
+        await super().startup(sockets=sockets)
+        host, real_port = sockets[0].getsockname()
+        print(f"Listening on http://{host}:{real_port}", flush=True)
+
+
 def main() -> None:
-    # SIGTERM stops the server the way Ctrl+C does, from before the address is printed.
+    # SIGTERM stops the server the way Ctrl+C does.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         sock = socket.create_server(("127.0.0.1", port()))  # (2)!
     except OSError as err:
         sys.exit(f"error: cannot listen on 127.0.0.1:{port()}: {err.strerror}")
-    host, real_port = sock.getsockname()
-    print(f"Listening on http://{host}:{real_port}", flush=True)
-
+    config = uvicorn.Config(
+        app,
+        lifespan="off",
+        server_header=False,
+        log_level="warning",
+        timeout_graceful_shutdown=3,
+    )
     try:
-        config = uvicorn.Config(
-            app,
-            lifespan="off",
-            server_header=False,
-            log_level="warning",
-            timeout_graceful_shutdown=3,
-        )
-        uvicorn.Server(config).run(sockets=[sock])  # (3)!
-    except KeyboardInterrupt:  # (4)!
+        Server(config).run(sockets=[sock])  # (4)!
+    except KeyboardInterrupt:  # (5)!
         pass  # uvicorn re-raises the signal after the last request: done
 
 

@@ -72,8 +72,8 @@ def main() -> None:
     except OSError as err:
         sys.exit(f"error: cannot listen on 127.0.0.1:{port()}: {err.strerror}")
     with server:
-        print(f"Listening on http://127.0.0.1:{server.server_port}", flush=True)
         try:
+            print(f"Listening on http://127.0.0.1:{server.server_port}", flush=True)
             server.serve_forever()
         except KeyboardInterrupt:
             server.server_close()  # no new connections from here on
