@@ -508,7 +508,9 @@ def cpu_table(data: dict, m: dict) -> str:
 
 
 def replace_between(path: pathlib.Path, name: str, text: str) -> None:
-    start, end = f"<!-- bench:{name}:start -->", f"<!-- bench:{name}:end -->"
+    # The start marker says what writes the table, for whoever meets it in a page.
+    start = f"<!-- bench:{name}:start, written by ./dev bench -->"
+    end = f"<!-- bench:{name}:end -->"
     content = path.read_text()
     head, rest = content.split(start)
     _, tail = rest.split(end)

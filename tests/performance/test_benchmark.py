@@ -94,3 +94,12 @@ def test_charts_are_svg_and_tables_are_printed(tiny_run):
     assert "| Rust: hyper 1.x (the sample) |" in printed
     assert "While it loaded the Rust server, wrk used" in printed
     assert "| Python processes |" in printed
+
+
+@pytest.mark.parametrize(("page", "name"), [("performance", "http"), ("concurrency", "cpu")])
+def test_pages_have_the_markers_the_tool_writes_between(page, name, tmp_path):
+    copy = tmp_path / f"{page}.md"
+    copy.write_text((ROOT / "docs" / f"{page}.md").read_text())
+    benchmark.replace_between(copy, name, "NEW TABLE")
+    text = copy.read_text()
+    assert text.count("NEW TABLE") == 1 and "written by ./dev bench" in text
