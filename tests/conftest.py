@@ -5,11 +5,9 @@ import subprocess
 
 import pytest
 
-from tests import toolchain
+from tests import toolchain, transcripts
 from tests.sitebuild import mkdocs_build
-from tests.transcripts import ROOT
-
-IN_CI = toolchain.IN_CI
+from tests.support import IN_CI, ROOT, require
 
 
 def pytest_addoption(parser):
@@ -23,30 +21,46 @@ def pytest_addoption(parser):
 SLOW_FIXTURES = {"rust_toolchain", "rust_binaries", "browser"}
 
 
-def pytest_collection_modifyitems(items):
-    """Building Rust and driving a browser are slow; `./dev test --quick` leaves them out."""
+def pytest_collection_modifyitems(config, items):
+    """Building Rust and driving a browser are slow; `./dev test --quick` leaves them out.
+    A test marked `after_all` checks what the others did, so it runs last."""
     for item in items:
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+    items.sort(key=lambda item: item.get_closest_marker("after_all") is not None)
+
+
+def whole_suite(config) -> bool:
+    """Whether this run is the README's test command as CI runs it: no -k, no -m, no
+    deselection, no paths of its own."""
+    option = config.option
+    return not (
+        option.keyword
+        or option.markexpr
+        or option.deselect
+        or getattr(option, "lf", False)
+        or config.args != config.getini("testpaths")
+    )
+
+
+@pytest.fixture
+def whole_run(request) -> None:
+    """For a check of the whole run: skipped, and says so, when the run selects tests."""
+    if not whole_suite(request.config):
+        pytest.skip("checks the whole run; this one selects tests (-k, -m, --quick or paths)")
 
 
 @pytest.fixture(scope="session")
-def update_outputs(request) -> bool:
-    return request.config.getoption("--update-outputs")
+def outputs(request) -> transcripts.Outputs:
+    return transcripts.Outputs(request.config.getoption("--update-outputs"))
 
 
 @pytest.fixture(scope="session")
 def rust_toolchain() -> None:
     """Skip the Rust tests where there is no Rust (fail in CI, and under another toolchain)."""
-    version = toolchain.rustc_version()
     reason = toolchain.problem()
-    if version is None or (reason and IN_CI):
-        if IN_CI:
-            pytest.fail(
-                f"CI must build the Rust samples with the pinned toolchain, but {reason}",
-                pytrace=False,
-            )
-        pytest.skip(f"Rust samples not built: {reason}")
+    # Another rustc builds the samples too (a reader's); only CI insists on the pinned one.
+    require(toolchain.rustc_version() is not None and not (reason and IN_CI), f"Rust: {reason}")
 
 
 @pytest.fixture(scope="session")

@@ -8,14 +8,13 @@ by pymdownx.snippets itself, set up exactly as mkdocs.yml sets it up for the sit
 """
 
 import functools
-import pathlib
 import re
 
 import markdown
 from markdown_it import MarkdownIt
 from mkdocs.config import load_config
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+from tests.support import ROOT
 
 # `=== "Tab"`, `!!! note`, `??? note`, `???+ note`: their bodies are indented four spaces.
 CONTAINER = re.compile(r"^(?P<indent> *)(?:===|!!!|\?\?\?\+?)[ \t]")

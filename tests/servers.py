@@ -17,7 +17,7 @@ from typing import NamedTuple
 import pytest
 
 from tests import transcripts
-from tests.transcripts import ROOT
+from tests.support import ROOT
 
 LISTENING = re.compile(r"Listening on http://127\.0\.0\.1:(\d+)\n")
 
@@ -89,7 +89,7 @@ def in_thread(coroutine, timeout: float):
         return pool.submit(asyncio.run, coroutine).result(timeout=timeout)
 
 
-def check_listening_output(path, update: bool, exit_status: int = 0) -> None:
+def check_listening_output(outputs, path, exit_status: int = 0) -> None:
     """A server's output file: run its command on a free port instead of the one shown, stop
     it as Ctrl+C does, and compare all it printed, with the port put back, and its exit."""
     (step,) = transcripts.read(path)
@@ -104,7 +104,7 @@ def check_listening_output(path, update: bool, exit_status: int = 0) -> None:
             pytrace=False,
         )
     printed = (stopped.stdout + stopped.stderr).replace(f":{server.port}", f":{shown_port}")
-    transcripts.check(path, update, [printed])
+    outputs.check(path, [printed])
 
 
 def port_released(port: int) -> bool:

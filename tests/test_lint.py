@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from tests import toolchain
-from tests.transcripts import ROOT
+from tests.support import ROOT
 
 COMPILE_FAIL = sorted((ROOT / "snippets").rglob("rustc.txt"))
 # clippy needs a build of the dependencies: in the quick run only once one exists.

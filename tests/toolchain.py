@@ -4,14 +4,11 @@ Compiler messages on the pages come from it. Under another rustc the tests compa
 error code, not the message) and say so; in CI (CI=true) another rustc is a failure.
 """
 
-import os
 import shutil
 import subprocess
 import tomllib
 
-from tests.transcripts import ROOT
-
-IN_CI = os.environ.get("CI") == "true"
+from tests.support import ROOT, require
 
 
 def pinned() -> str:
@@ -44,9 +41,4 @@ def problem() -> str | None:
 
 def require_cargo() -> None:
     """For checks that need cargo but no build: skip without it, fail in CI."""
-    import pytest
-
-    if rustc_version() is None:
-        if IN_CI:
-            pytest.fail(f"CI must check the Rust samples, but {problem()}", pytrace=False)
-        pytest.skip(problem())
+    require(rustc_version() is not None, str(problem()))

@@ -16,7 +16,8 @@ from collections.abc import Callable
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+from tests.support import ROOT, checked
+
 REWRITE_COMMAND = "./dev test --update-outputs"
 # The first line of a generated Markdown file (an HTML comment may not hold "--").
 GENERATED = (
@@ -90,6 +91,7 @@ def check(
             for step, out in zip(steps, outputs, strict=True)
         ]
         write(path, [Step(step.command, out) for step, out in zip(steps, kept, strict=True)])
+        checked(path)
         return
     for step, out in zip(steps, outputs, strict=True):
         if normalise(out) != normalise(step.output):
@@ -99,13 +101,13 @@ def check(
                 f"If the change is intended, rewrite the output files with: {REWRITE_COMMAND}",
                 pytrace=False,
             )
+    checked(path)
 
 
 def check_file(path: pathlib.Path, expected: str, update: bool) -> None:
     """A generated file shown on a page: compare it with what it should say, or rewrite it."""
     if update:
         path.write_text(expected)
-        return
     shown = path.read_text() if path.is_file() else ""
     if shown != expected:
         pytest.fail(
@@ -113,6 +115,7 @@ def check_file(path: pathlib.Path, expected: str, update: bool) -> None:
             f"Rewrite it with: {REWRITE_COMMAND}",
             pytrace=False,
         )
+    checked(path)
 
 
 def check_commands(path: pathlib.Path, update: bool, normalise=lambda text: text) -> None:
@@ -126,6 +129,24 @@ def check_commands(path: pathlib.Path, update: bool, normalise=lambda text: text
             )
         outputs.append(done.stdout)
     check(path, update, outputs, normalise)
+
+
+@dataclasses.dataclass
+class Outputs:
+    """Compares what a sample printed with the file its page shows, or, under
+    `./dev test --update-outputs`, rewrites the file: the same call does either (as
+    pytest-examples' `eval_example` does). The `outputs` fixture hands one to a test."""
+
+    update: bool
+
+    def check(self, path: pathlib.Path, printed: list[str], normalise=lambda text: text) -> None:
+        check(path, self.update, printed, normalise)
+
+    def commands(self, path: pathlib.Path, normalise=lambda text: text) -> None:
+        check_commands(path, self.update, normalise)
+
+    def file(self, path: pathlib.Path, expected: str) -> None:
+        check_file(path, expected, self.update)
 
 
 def sorted_lines(text: str) -> str:

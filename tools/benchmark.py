@@ -34,7 +34,8 @@ import urllib.request
 
 import psutil
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+from tests.support import ROOT, replace_between
+
 HELLO = ROOT / "snippets/performance/hello_server"
 OUT = ROOT / "docs/benchmarks"
 PYTHON = sys.executable
@@ -507,14 +508,9 @@ def cpu_table(data: dict, m: dict) -> str:
     return "\n".join(lines)
 
 
-def replace_between(path: pathlib.Path, name: str, text: str) -> None:
+def markers(name: str) -> tuple[str, str]:
     # The start marker says what writes the table, for whoever meets it in a page.
-    start = f"<!-- bench:{name}:start, written by ./dev bench -->"
-    end = f"<!-- bench:{name}:end -->"
-    content = path.read_text()
-    head, rest = content.split(start)
-    _, tail = rest.split(end)
-    path.write_text(f"{head}{start}\n{text}\n{end}{tail}")
+    return f"<!-- bench:{name}:start, written by ./dev bench -->", f"<!-- bench:{name}:end -->"
 
 
 def compare_with_previous(path: pathlib.Path, http: dict) -> str:
@@ -606,8 +602,8 @@ def main() -> int:
     http_text, cpu_text = http_table(http, m), cpu_table(cpu, m)
     print(http_text, cpu_text, changes, sep="\n\n")
     if not args.no_pages:
-        replace_between(ROOT / "docs/performance.md", "http", http_text)
-        replace_between(ROOT / "docs/concurrency.md", "cpu", cpu_text)
+        replace_between(ROOT / "docs/performance.md", *markers("http"), http_text)
+        replace_between(ROOT / "docs/concurrency.md", *markers("cpu"), cpu_text)
     return 0
 
 

@@ -19,11 +19,9 @@ import subprocess
 import sys
 import tempfile
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from tests.sitebuild import QuietHandler, mkdocs_build, serve  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.sitebuild import QuietHandler, mkdocs_build, serve
+from tests.support import ROOT, replace_between
 
 LIGHTHOUSE = ROOT / "node_modules/.bin/lighthouse"
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
@@ -157,9 +155,7 @@ def misses(rows: list[dict]) -> list[str]:
 
 def write_readme(text: str) -> None:
     readme = ROOT / "README.md"
-    content = readme.read_text()
-    start, end = content.index(README_START) + len(README_START), content.index(README_END)
-    readme.write_text(content[:start] + "\n" + text + "\n" + content[end:])
+    replace_between(readme, README_START, README_END, text)
 
 
 def main() -> int:

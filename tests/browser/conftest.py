@@ -5,9 +5,8 @@ import pathlib
 
 import pytest
 
-from tests.conftest import IN_CI
 from tests.sitebuild import serve
-from tests.transcripts import ROOT
+from tests.support import ROOT, require
 
 CHROMIUM = pathlib.Path("/usr/bin/chromium")
 # Without these, Chromium tries to reach Google's hosts at every start.
@@ -21,13 +20,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 NODE_MODULES = ROOT / "node_modules"
-
-
-def require(condition: bool, what: str) -> None:
-    if not condition:
-        if IN_CI:
-            pytest.fail(f"CI must run the browser tests, but {what}", pytrace=False)
-        pytest.skip(f"browser tests not run: {what}")
 
 
 @pytest.fixture(scope="session")

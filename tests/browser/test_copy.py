@@ -1,20 +1,15 @@
 """The copy button of every code block copies the sample as the page includes it."""
 
 import pytest
-from markdown_it import MarkdownIt
 
-from tests.reader_view import as_rendered, lift_containers
-from tests.transcripts import ROOT
+from tests.support import ROOT, code_blocks
 
 PAGES = ["performance", "safety", "concurrency"]
 
 
 def blocks_in_source(name: str) -> list[str]:
     """Each code block of docs/NAME.md as rendered: the include, less the hidden markers."""
-    text = lift_containers((ROOT / "docs" / f"{name}.md").read_text())
-    return [
-        as_rendered(t.content) for t in MarkdownIt("commonmark").parse(text) if t.type == "fence"
-    ]
+    return [block.rendered for block in code_blocks(ROOT / "docs" / f"{name}.md")]
 
 
 @pytest.mark.parametrize("name", PAGES)

@@ -4,7 +4,7 @@ import subprocess
 
 import pytest
 
-from tests.transcripts import ROOT
+from tests.support import ROOT
 
 
 @pytest.fixture(scope="module")

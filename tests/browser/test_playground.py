@@ -7,7 +7,7 @@ import urllib.parse
 
 import pytest
 
-from tests.transcripts import ROOT
+from tests.support import ROOT
 
 PAGES = ["safety", "concurrency", "performance"]
 

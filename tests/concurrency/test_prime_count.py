@@ -3,9 +3,9 @@
 import pytest
 
 from tests import transcripts
-from tests.transcripts import ROOT
+from tests.support import sample_of
 
-SAMPLE = ROOT / "snippets/concurrency/prime_count"
+SAMPLE = sample_of(__file__)
 
 
 def primes_below(limit: int) -> int:
@@ -18,12 +18,12 @@ def primes_below(limit: int) -> int:
     return sum(sieve[:limit])
 
 
-def test_rust_output_shown_on_the_page(rust_binaries, update_outputs):
-    transcripts.check_commands(SAMPLE / "output.rust.txt", update_outputs)
+def test_rust_output_shown_on_the_page(rust_binaries, outputs):
+    outputs.commands(SAMPLE / "output.rust.txt")
 
 
-def test_python_output_shown_on_the_page(update_outputs):
-    transcripts.check_commands(SAMPLE / "output.python.txt", update_outputs)
+def test_python_output_shown_on_the_page(outputs):
+    outputs.commands(SAMPLE / "output.python.txt")
 
 
 @pytest.mark.parametrize(("limit", "workers"), [(0, 1), (2, 3), (1000, 1), (2500, 2), (30_001, 3)])

@@ -1,18 +1,19 @@
 """The five-threads sample of the Concurrency page, in Rust and in Python."""
 
 from tests import transcripts
-from tests.transcripts import ROOT, sorted_lines
+from tests.support import sample_of
+from tests.transcripts import sorted_lines
 
-SAMPLE = ROOT / "snippets/concurrency/threads"
+SAMPLE = sample_of(__file__)
 EXPECTED = {f"Thread {i} is running!" for i in range(5)}
 
 
-def test_rust_output_shown_on_the_page(rust_binaries, update_outputs):
-    transcripts.check_commands(SAMPLE / "output.rust.txt", update_outputs, sorted_lines)
+def test_rust_output_shown_on_the_page(rust_binaries, outputs):
+    outputs.commands(SAMPLE / "output.rust.txt", sorted_lines)
 
 
-def test_python_output_shown_on_the_page(update_outputs):
-    transcripts.check_commands(SAMPLE / "output.python.txt", update_outputs, sorted_lines)
+def test_python_output_shown_on_the_page(outputs):
+    outputs.commands(SAMPLE / "output.python.txt", sorted_lines)
 
 
 def test_both_print_the_same_five_lines_in_some_order(rust_binaries):

@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from tests.transcripts import ROOT
+from tests.support import ROOT
 
 PERFORMANCE = ROOT / "snippets/performance"
 

@@ -7,9 +7,9 @@ import subprocess
 import pytest
 
 from tests.servers import check_listening_output, running
-from tests.transcripts import ROOT
+from tests.support import sample_of
 
-SAMPLE = ROOT / "snippets/performance/article_server"
+SAMPLE = sample_of(__file__)
 pytestmark = pytest.mark.slow
 
 
@@ -23,8 +23,8 @@ def test_it_answers_hello(hello_argv):
     assert stopped.status == -signal.SIGINT
 
 
-def test_output_shown_on_the_page(rust_binaries, update_outputs):
-    check_listening_output(SAMPLE / "output.rust.txt", update_outputs, exit_status=-signal.SIGINT)
+def test_output_shown_on_the_page(rust_binaries, outputs):
+    check_listening_output(outputs, SAMPLE / "output.rust.txt", exit_status=-signal.SIGINT)
 
 
 def test_a_port_in_use_is_a_panic(hello_argv):

@@ -13,8 +13,7 @@ import xml.etree.ElementTree as ElementTree
 import pytest
 
 from tests.concurrency.test_prime_count import primes_below
-from tests.conftest import IN_CI
-from tests.transcripts import ROOT
+from tests.support import ROOT, replace_between, require
 from tools import benchmark
 
 MULTI_CORE = ["Rust: hyper 1.x, 2 cores", "Python: uvicorn + httptools + uvloop, 2 workers"]
@@ -22,16 +21,14 @@ MULTI_CORE = ["Rust: hyper 1.x, 2 cores", "Python: uvicorn + httptools + uvloop,
 
 @pytest.fixture(scope="module")
 def tiny_run(rust_toolchain, tmp_path_factory):
-    if not shutil.which("wrk"):
-        if IN_CI:
-            pytest.fail("CI must run the benchmark test, but wrk is missing", pytrace=False)
-        pytest.skip("wrk is missing (Debian: apt-get install wrk)")
+    require(shutil.which("wrk"), "wrk is missing (Debian: apt-get install wrk)")
     out = tmp_path_factory.mktemp("bench")
     done = subprocess.run(
         # --workers 2 takes the multi-core path too, which only bigger machines take by default.
         [
             sys.executable,
-            "tools/benchmark.py",
+            "-m",
+            "tools.benchmark",
             "--seconds",
             "1",
             "--warmup",
@@ -100,6 +97,6 @@ def test_charts_are_svg_and_tables_are_printed(tiny_run):
 def test_pages_have_the_markers_the_tool_writes_between(page, name, tmp_path):
     copy = tmp_path / f"{page}.md"
     copy.write_text((ROOT / "docs" / f"{page}.md").read_text())
-    benchmark.replace_between(copy, name, "NEW TABLE")
+    replace_between(copy, *benchmark.markers(name), "NEW TABLE")
     text = copy.read_text()
     assert text.count("NEW TABLE") == 1 and "written by ./dev bench" in text

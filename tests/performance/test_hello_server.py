@@ -10,9 +10,9 @@ import pytest
 
 from tests import transcripts
 from tests.servers import check_listening_output, in_thread, port_released, running
-from tests.transcripts import ROOT
+from tests.support import sample_of
 
-SAMPLE = ROOT / "snippets/performance/hello_server"
+SAMPLE = sample_of(__file__)
 REQUESTS = [
     ("GET", "/", None),
     ("GET", "/users/42?verbose=1", None),
@@ -90,12 +90,12 @@ def test_importing_the_python_sample_does_not_serve():
 @pytest.mark.parametrize(
     "output_file", ["output.python.txt", pytest.param("output.rust.txt", marks=pytest.mark.slow)]
 )
-def test_output_shown_on_the_page(output_file, request, update_outputs):
+def test_output_shown_on_the_page(output_file, request, outputs):
     if "rust" in output_file:
         request.getfixturevalue("rust_binaries")
     (step,) = transcripts.read(SAMPLE / output_file)
     assert transcripts.argv(step.command)[-1] == "3000", "the page shows the default port"
-    check_listening_output(SAMPLE / output_file, update_outputs)
+    check_listening_output(outputs, SAMPLE / output_file)
 
 
 def exchange(server, method, path, body):

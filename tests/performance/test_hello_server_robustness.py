@@ -18,7 +18,7 @@ import pytest
 
 from tests import http_probes, transcripts
 from tests.servers import in_thread, port_released, running
-from tests.transcripts import ROOT
+from tests.support import ROOT
 
 SAMPLE = ROOT / "snippets/performance/hello_server"
 SERVERS = ["rust", "python"]
@@ -64,7 +64,7 @@ def test_bad_input_never_stops_the_server(language, hello_argv):
 
 
 @pytest.mark.slow
-def test_bad_input_table_on_the_page(hello_argv, update_outputs):
+def test_bad_input_table_on_the_page(hello_argv, outputs):
     """Probe both servers side by side and compare with the table the page shows."""
     path = SAMPLE / "bad-input.md"
     with running(hello_argv("rust")) as rust, running(hello_argv("python")) as python:
@@ -81,7 +81,7 @@ def test_bad_input_table_on_the_page(hello_argv, update_outputs):
     )
     table += "| Request | Rust (hyper 1.x) | Python (uvicorn + httptools) |\n| --- | --- | --- |\n"
     table += "".join(f"| {name} | {r} | {p} |\n" for name, r, p in rows)
-    transcripts.check_file(path, table, update_outputs)
+    outputs.file(path, table)
 
 
 @pytest.mark.slow

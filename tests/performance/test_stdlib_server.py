@@ -7,9 +7,9 @@ import sys
 import time
 
 from tests.servers import check_listening_output, running
-from tests.transcripts import ROOT
+from tests.support import sample_of
 
-SAMPLE = ROOT / "snippets/performance/stdlib_server"
+SAMPLE = sample_of(__file__)
 ARGV = [sys.executable, str(SAMPLE / "stdlib_server.py"), "0"]
 
 
@@ -39,5 +39,5 @@ def test_a_client_that_hangs_up_prints_no_traceback():
     assert status == 0 and stderr == ""
 
 
-def test_output_shown_on_the_page(update_outputs):
-    check_listening_output(SAMPLE / "output.python.txt", update_outputs)
+def test_output_shown_on_the_page(outputs):
+    check_listening_output(outputs, SAMPLE / "output.python.txt")

@@ -1,17 +1,17 @@
 """The borrowing sample of the Safety page, in Rust and in Python."""
 
 from tests import transcripts
-from tests.transcripts import ROOT
+from tests.support import sample_of
 
-SAMPLE = ROOT / "snippets/safety/borrowing"
-
-
-def test_rust_output_shown_on_the_page(rust_binaries, update_outputs):
-    transcripts.check_commands(SAMPLE / "output.rust.txt", update_outputs)
+SAMPLE = sample_of(__file__)
 
 
-def test_python_output_shown_on_the_page(update_outputs):
-    transcripts.check_commands(SAMPLE / "output.python.txt", update_outputs)
+def test_rust_output_shown_on_the_page(rust_binaries, outputs):
+    outputs.commands(SAMPLE / "output.rust.txt")
+
+
+def test_python_output_shown_on_the_page(outputs):
+    outputs.commands(SAMPLE / "output.python.txt")
 
 
 def test_python_starts_with_what_rust_prints(rust_binaries):

@@ -13,7 +13,9 @@ import sys
 
 import pytest
 
-from tests.transcripts import REWRITE_COMMAND, ROOT
+from tests.sitebuild import mkdocs_build
+from tests.support import ROOT
+from tests.transcripts import REWRITE_COMMAND
 
 KEEP = ["conftest.py", "pyproject.toml", "mkdocs.yml", "Cargo.toml", "Cargo.lock", ".cargo", "rust-toolchain.toml", "docs", "overrides",
         "snippets", "tests"]
@@ -62,14 +64,7 @@ def test_missing_include_fails_page_and_build(copy):
     (copy / BORROWING_PY).unlink()
     # The page cannot even be collected: an error, not a failure.
     assert BORROWING_PY in pytest_in(copy, "docs/safety.md", outcome="1 error").stdout
-    build = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(copy / "mkdocs.yml"),
-         "-d", str(copy / "site")],
-        cwd="/",
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    build = mkdocs_build(copy, copy / "site")
     assert build.returncode != 0
     assert f"Error reading page 'safety.md': Snippet at path '{BORROWING_PY}'" in build.stderr
 
@@ -120,5 +115,5 @@ def test_changed_rust_output_shows_diff(copy):
 def test_compile_fail_sample_that_compiles_fails(copy):
     sample = "snippets/concurrency/thread_borrows_local/main.rs"
     edit(copy, sample, "thread::spawn(|| {", "thread::spawn(move || {")
-    out = pytest_in(copy, "tests/concurrency/test_thread_borrows_local.py").stdout
-    assert f"{sample} compiles now, but the page shows it failing with E0373" in out
+    out = pytest_in(copy, "tests/test_compile_fail.py", "-k", "rust_refuses_it and thread_borrows_local").stdout
+    assert f"{sample} compiles now, but the page shows it failing: error[E0373]" in out

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from tests.sitebuild import page_html
-from tests.transcripts import ROOT
+from tests.support import ROOT
 
 
 def test_strict_build_passes(built_site):

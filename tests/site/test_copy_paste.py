@@ -17,22 +17,15 @@ import tomllib
 import pytest
 
 from tests import toolchain
-from tests.reader_view import ReaderViewParser
 from tests.servers import running
-from tests.transcripts import ROOT
+from tests.support import PAGES, ROOT, checked, code_blocks
 
-TITLE = re.compile(r'title="(?P<path>[^"]+)"')
 MEMBERS = tomllib.loads((ROOT / "Cargo.toml").read_text())["workspace"]["members"]
 
 
 def shown_files() -> dict[str, str]:
     """path in a block's title -> the block's text, as a reader sees it, over all pages."""
-    shown = {}
-    for page in sorted((ROOT / "docs").glob("*.md")):
-        for token in ReaderViewParser("commonmark").parse(page.read_text()):
-            if token.type == "fence" and (title := TITLE.search(token.info)):
-                shown[title["path"]] = token.content
-    return shown
+    return {b.title: b.rendered for page in PAGES for b in code_blocks(page) if b.title}
 
 
 def locked(lock: pathlib.Path) -> set[tuple[str, str, str | None]]:
@@ -83,6 +76,7 @@ def test_rust_sample_builds_from_the_page(member, rust_toolchain, tmp_path):
     else:
         done = subprocess.run([binary], capture_output=True, text=True, timeout=120)
         assert done.returncode == 0 and done.stdout, done.stderr
+    checked(ROOT / member / "Cargo.toml", ROOT / member / "src/main.rs")
 
 
 def pins(text: str) -> dict[str, str]:
@@ -120,3 +114,4 @@ def test_python_sample_runs_with_only_what_the_page_names(requirements, tmp_path
     assert install.returncode == 0, install.stderr
     with running([python, str(tmp_path / "sample.py"), "0"]) as server:
         assert server.request()[:1] == (200,)
+    checked(ROOT / requirements)

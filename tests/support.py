@@ -1,0 +1,83 @@
+"""What the tests and tools share: where the repository is, how a missing tool is reported,
+the code blocks of a page as a reader sees them, and which shown files a run really checked."""
+
+import dataclasses
+import os
+import pathlib
+import re
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+PAGES = sorted((ROOT / "docs").glob("*.md"))
+IN_CI = os.environ.get("CI") == "true"
+
+
+def sample_of(test_file: str) -> pathlib.Path:
+    """snippets/TOPIC/NAME/, the sample that tests/TOPIC/test_NAME.py tests."""
+    test = pathlib.Path(test_file)
+    return ROOT / "snippets" / test.parent.name / test.stem.removeprefix("test_")
+
+
+def require(condition: bool, what: str) -> None:
+    """Skip a test that needs something this machine lacks; in CI (CI=true), fail it."""
+    if not condition:
+        if IN_CI:
+            pytest.fail(f"CI must run this test, but {what}", pytrace=False)
+        pytest.skip(what)
+
+
+def replace_between(path: pathlib.Path, start: str, end: str, text: str) -> None:
+    """Rewrite what stands between two marker lines of a file (generated tables)."""
+    content = path.read_text()
+    head, rest = content.split(start)
+    _, tail = rest.split(end)
+    path.write_text(f"{head}{start}\n{text}\n{end}{tail}")
+
+
+# --- which shown files the run checked --------------------------------------------------
+
+CHECKED: set[pathlib.Path] = set()
+
+
+def checked(*paths: pathlib.Path) -> None:
+    """Record that this run compared, built, ran or installed these files as a page shows
+    them; tests/site/test_code_blocks.py holds every block on a page to that record."""
+    CHECKED.update(pathlib.Path(p).resolve() for p in paths)
+
+
+# --- code blocks of a page --------------------------------------------------------------
+
+TITLE = re.compile(r'title="(?P<path>[^"]+)"')
+
+
+@dataclasses.dataclass
+class Block:
+    line: int  # where the fence opens in the page, 1-based
+    lang: str
+    title: str | None
+    source: str  # the block as written in the page
+    rendered: str  # as the reader sees and copies it: includes filled, markers hidden
+
+
+def code_blocks(page: pathlib.Path) -> list[Block]:
+    from markdown_it import MarkdownIt
+
+    from tests.reader_view import as_rendered, lift_containers
+
+    blocks = []
+    for token in MarkdownIt("commonmark").parse(lift_containers(page.read_text())):
+        if token.type == "fence":
+            info = token.info.strip("{} ").split()
+            lang = info[0].lstrip(".") if info else ""
+            title = TITLE.search(token.info)
+            blocks.append(
+                Block(
+                    token.map[0] + 1,
+                    lang,
+                    title["path"] if title else None,
+                    token.content,
+                    as_rendered(token.content),
+                )
+            )
+    return blocks

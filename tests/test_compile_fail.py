@@ -1,0 +1,19 @@
+"""Every compile-fail sample (a folder with `rustc.txt`): Rust refuses it with the message
+the page shows, and its Python twin prints what the page shows."""
+
+import pytest
+
+from tests import compile_fail
+from tests.support import ROOT
+
+SAMPLES = sorted(path.parent for path in (ROOT / "snippets").rglob("rustc.txt"))
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda path: path.name)
+def test_rust_refuses_it(sample, rust_toolchain, outputs, tmp_path):
+    compile_fail.check(outputs, sample, tmp_path)
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda path: path.name)
+def test_python_twin_output(sample, outputs):
+    outputs.commands(sample / "output.python.txt")
