@@ -16,7 +16,9 @@ import pytest
 from tests import http_probes
 from tests.servers import port_released, running
 
-SERVERS = [pytest.param("rust", marks=pytest.mark.slow), "python", "stdlib"]
+SERVERS = ["rust", "python", "stdlib"]
+# Each case holds awkward clients open for seconds: the full run's, not the quick loop's.
+pytestmark = pytest.mark.slow
 LIMIT = 5.0
 
 
