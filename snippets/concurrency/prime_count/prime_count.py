@@ -29,9 +29,15 @@ def count(k: int, workers: int, limit: int) -> int:
 def main() -> None:
     limit = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
     workers = int(sys.argv[2]) if len(sys.argv) > 2 else 1
-    pool = ProcessPoolExecutor if sys.argv[3:] == ["processes"] else ThreadPoolExecutor
+    pool = (
+        ProcessPoolExecutor
+        if sys.argv[3:] == ["processes"]
+        else ThreadPoolExecutor
+    )
     with pool(workers) as executor:
-        counts = executor.map(count, range(workers), [workers] * workers, [limit] * workers)
+        counts = executor.map(
+            count, range(workers), [workers] * workers, [limit] * workers
+        )
         total = sum(counts)
     print(f"{total} primes below {limit}")
 

@@ -16,7 +16,9 @@ HEADERS = [
 
 async def app(scope, receive, send):  # (1)!
     assert scope["type"] == "http"  # lifespan events are off, see below
-    await send({"type": "http.response.start", "status": 200, "headers": HEADERS})
+    await send(
+        {"type": "http.response.start", "status": 200, "headers": HEADERS}
+    )
     await send({"type": "http.response.body", "body": BODY})
 
 

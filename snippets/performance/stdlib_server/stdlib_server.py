@@ -12,9 +12,11 @@ GRACE = 3.0  # seconds that shutdown waits for answers already under way
 
 
 class Hello(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep connections open, as the other servers do
-    # Headers and body go out in two writes; with Nagle's algorithm on, the body then
-    # waits for the client's delayed ACK (about 40 ms on Linux) on every kept-alive request.
+    # Keep connections open, as the other servers do.
+    protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle's algorithm on, the
+    # body then waits for the client's delayed ACK (about 40 ms on Linux) on
+    # every kept-alive request.
     disable_nagle_algorithm = True
 
     def answer(self) -> None:
@@ -32,9 +34,9 @@ class Hello(BaseHTTPRequestHandler):
 
 
 class Server(ThreadingHTTPServer):
-    # daemon_threads (already set by ThreadingHTTPServer): a connection that sits idle does
-    # not keep the process alive. Answers in progress are counted, so that shutdown can
-    # wait for them, and only for them.
+    # daemon_threads (set by ThreadingHTTPServer): a connection that sits idle
+    # does not keep the process alive. Answers in progress are counted, so that
+    # shutdown can wait for them, and only for them.
     def __init__(self, address) -> None:
         super().__init__(address, Hello)
         self.in_progress = 0
@@ -57,23 +59,30 @@ class Server(ThreadingHTTPServer):
 
     def handle_error(self, request, client_address) -> None:
         if not isinstance(sys.exception(), ConnectionError):
-            super().handle_error(request, client_address)  # a client hanging up is no error
+            # A client hanging up is no error; anything else is.
+            super().handle_error(request, client_address)
 
 
 def port() -> int:
     """The first argument, else PORT, else 3000; 0 picks a free port."""
-    return int(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("PORT", "3000"))
+    return int(
+        sys.argv[1] if len(sys.argv) > 1 else os.environ.get("PORT", "3000")
+    )
 
 
 def main() -> None:
-    signal.signal(signal.SIGTERM, signal.default_int_handler)  # SIGTERM as Ctrl+C
+    # SIGTERM stops the server the way Ctrl+C does.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         server = Server(("127.0.0.1", port()))
     except OSError as err:
         sys.exit(f"error: cannot listen on 127.0.0.1:{port()}: {err.strerror}")
     with server:
         try:
-            print(f"Listening on http://127.0.0.1:{server.server_port}", flush=True)
+            print(
+                f"Listening on http://127.0.0.1:{server.server_port}",
+                flush=True,
+            )
             server.serve_forever()
         except KeyboardInterrupt:
             server.server_close()  # no new connections from here on

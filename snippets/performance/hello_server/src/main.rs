@@ -16,14 +16,17 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 
-/// How long a client has to send a whole request head, from when the server starts
-/// waiting for one (a new connection, or the end of the previous answer).
+/// How long a client has to send a whole request head, counted from when the
+/// server starts waiting for one: a new connection, or the end of an answer.
 const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long shutdown waits for connections to finish before it drops them.
 const GRACE: Duration = Duration::from_secs(3);
 
-async fn hello(_req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
-    let mut response = Response::new(Full::new(Bytes::from_static(b"Hello, world!"))); // (1)!
+async fn hello(
+    _req: Request<Incoming>, // (1)!
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    let mut response =
+        Response::new(Full::new(Bytes::from_static(b"Hello, world!")));
     response.headers_mut().insert(
         CONTENT_TYPE,
         HeaderValue::from_static("text/plain; charset=utf-8"),
@@ -44,7 +47,8 @@ fn port() -> Result<u16, String> {
     }
 }
 
-/// Listens for Ctrl+C and SIGTERM from now on; the future resolves at the first of them.
+/// Listens for Ctrl+C and SIGTERM from now on; the future resolves at the
+/// first of them.
 fn shutdown_signal() -> std::io::Result<impl Future<Output = ()>> {
     #[cfg(unix)]
     {
@@ -77,15 +81,15 @@ async fn serve() -> Result<(), String> {
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                // A failed accept (a full file table, say) drops that client only.
+                // A failed accept (a full file table, say) drops that client.
                 let Ok((stream, _)) = accepted else { continue };
                 let connection = http1::Builder::new() // (3)!
                     .timer(TokioTimer::new())
                     .header_read_timeout(HEADER_TIMEOUT)
                     .serve_connection(TokioIo::new(stream), service_fn(hello));
                 let connection = graceful.watch(connection); // (4)!
-                // An error here is the client's (a bad request, a dropped socket): the
-                // server has already answered what it could, and carries on.
+                // An error here is the client's (a bad request, a dropped
+                // socket): the server answered what it could, and carries on.
                 tokio::spawn(async move { _ = connection.await });
             }
             () = &mut shutdown => break,
