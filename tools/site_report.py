@@ -75,7 +75,8 @@ def weigh(page_urls: list[str]) -> dict[str, dict]:
             context = browser.new_context()  # empty cache: a first view
             page = context.new_page()
             responses = []
-            page.on("response", responses.append)
+            # Playwright tags its handler, so it takes a function, not a bound method.
+            page.on("response", lambda response, seen=responses: seen.append(response))
             page.goto(url, wait_until="networkidle")
             page.wait_for_timeout(500)  # the search worker fetches its index after load
             totals = collections.defaultdict(lambda: [0, 0])
