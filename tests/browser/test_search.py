@@ -1,8 +1,12 @@
 """Search, used as a reader uses it: type into the box and follow a result."""
 
+import pathlib
 from urllib.parse import urlsplit
 
+import material
 import pytest
+
+MATERIAL = pathlib.Path(material.__file__).parent
 
 
 @pytest.mark.parametrize(
@@ -31,3 +35,26 @@ def test_search_finds_the_page(page, site_url, query, expected):
     ).first.click()
     page.wait_for_url(f"**/{expected}*")
     assert page.problems.seen == []
+
+
+def test_the_search_index_waits_for_the_reader(page):
+    """A page's first view does not fetch the search index (about 23 KB gzip); reaching for
+    search does, and search then works (overrides/partials/defer-search-index.html)."""
+    requested = []
+    page.on("request", lambda r: "search_index" in r.url and requested.append(r.url))
+    page.goto("performance/", wait_until="networkidle")
+    page.wait_for_timeout(1000)
+    assert requested == []
+    page.keyboard.press("/")  # Material's key for search
+    page.keyboard.type("borrow", delay=30)
+    page.wait_for_selector(".md-search-result__link", timeout=10_000)
+    assert len(requested) == 1 and requested[0].endswith("/search/search_index.json")
+    assert page.problems.seen == []
+
+
+def test_material_still_fetches_the_index_as_the_override_expects():
+    """The override holds back an XMLHttpRequest for search/search_index.json; a Material
+    that fetches the index another way would load it at once again, so this fails first."""
+    bundle = next((MATERIAL / "templates/assets/javascripts").glob("bundle.*.min.js")).read_text()
+    assert '"search/search_index.json"' in bundle
+    assert "new XMLHttpRequest" in bundle
