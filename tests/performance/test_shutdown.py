@@ -1,7 +1,7 @@
 """Every server sample stops within 5 s of Ctrl+C or SIGTERM, whatever its clients do.
 
 Graceful shutdown that waits for every connection to finish can wait forever: one client that
-connects and says nothing is enough. Each sample bounds the wait (3 s), and these tests hold a
+connects and says nothing is enough. Each sample bounds the wait (2 s), and these tests hold a
 client of each awkward kind open while the signal arrives.
 """
 

@@ -48,7 +48,7 @@ def main() -> None:
         lifespan="off",
         server_header=False,
         log_level="warning",
-        timeout_graceful_shutdown=3,
+        timeout_graceful_shutdown=2,
     )
     try:
         Server(config).run(sockets=[sock])  # (4)!

@@ -8,7 +8,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 BODY = b"Hello, world!"
-GRACE = 3.0  # seconds that shutdown waits for answers already under way
+GRACE = 2.0  # seconds that shutdown waits for answers already under way
 
 
 class Hello(BaseHTTPRequestHandler):

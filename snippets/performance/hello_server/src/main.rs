@@ -20,7 +20,7 @@ use tokio::net::TcpListener;
 /// server starts waiting for one: a new connection, or the end of an answer.
 const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long shutdown waits for connections to finish before it drops them.
-const GRACE: Duration = Duration::from_secs(3);
+const GRACE: Duration = Duration::from_secs(2);
 
 async fn hello(
     _req: Request<Incoming>, // (1)!
