@@ -1,9 +1,10 @@
 """The project's one Rust toolchain, named in rust-toolchain.toml.
 
 Compiler messages on the pages come from it. Under another rustc the tests compare less (the
-error code, not the message) and say so; in CI (CI=true) another rustc is a failure.
+first error, not the whole message) and say so; in CI (CI=true) another rustc is a failure.
 """
 
+import functools
 import shutil
 import subprocess
 import tomllib
@@ -16,6 +17,7 @@ def pinned() -> str:
     return tomllib.loads((ROOT / "rust-toolchain.toml").read_text())["toolchain"]["channel"]
 
 
+@functools.cache
 def rustc_version() -> str | None:
     """`rustc --version` as this machine answers it in the repository, or None."""
     if not shutil.which("cargo") or not shutil.which("rustc"):
