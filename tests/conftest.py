@@ -21,7 +21,7 @@ def pytest_addoption(parser):
 SLOW_FIXTURES = {"rust_toolchain", "rust_binaries", "browser"}
 
 
-def pytest_collection_modifyitems(config, items):
+def pytest_collection_modifyitems(items):
     """Building Rust and driving a browser are slow; `./dev test --quick` leaves them out.
     A test marked `after_all` checks what the others did, so it runs last."""
     for item in items:

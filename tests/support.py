@@ -27,6 +27,11 @@ def require(condition: bool, what: str) -> None:
         pytest.skip(what)
 
 
+def rustc_edition(sample: pathlib.Path) -> str:
+    """The edition a compile-fail sample (a folder with rustc.txt) is compiled under."""
+    return re.search(r"--edition (\d+)", (sample / "rustc.txt").read_text())[1]
+
+
 def replace_between(path: pathlib.Path, start: str, end: str, text: str) -> None:
     """Rewrite what stands between two marker lines of a file (generated tables)."""
     content = path.read_text()
@@ -61,6 +66,7 @@ class Block:
 
 
 def code_blocks(page: pathlib.Path) -> list[Block]:
+    # Imported here: reader_view imports this module for ROOT.
     from markdown_it import MarkdownIt
 
     from tests.reader_view import as_rendered, lift_containers

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from tests import toolchain
-from tests.support import ROOT
+from tests.support import ROOT, rustc_edition
 
 COMPILE_FAIL = sorted((ROOT / "snippets").rglob("rustc.txt"))
 # clippy needs a build of the dependencies: in the quick run only once one exists.
@@ -50,7 +50,7 @@ def test_rust_samples_are_formatted():
 @pytest.mark.parametrize("transcript", COMPILE_FAIL, ids=lambda p: p.parent.name)
 def test_compile_fail_samples_are_formatted(transcript):
     """They are not workspace members, so `cargo fmt` does not see them."""
-    edition = transcript.read_text().split("--edition ")[1].split()[0]
+    edition = rustc_edition(transcript.parent)
     source = transcript.parent / "main.rs"
     done = run("rustfmt", "--check", "--edition", edition, str(source))
     assert done.returncode == 0, f"run `rustfmt --edition {edition} {source}`:\n{done.stdout}"

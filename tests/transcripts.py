@@ -95,13 +95,17 @@ def check(
         return
     for step, out in zip(steps, outputs, strict=True):
         if normalise(out) != normalise(step.output):
-            pytest.fail(
-                f"{path.relative_to(ROOT)} is stale: `{step.command}` now prints something else.\n"
-                f"{diff(path, step.output, out)}\n"
-                f"If the change is intended, rewrite the output files with: {REWRITE_COMMAND}",
-                pytrace=False,
-            )
+            stale(path, f"`{step.command}` now prints something else", step.output, out)
     checked(path)
+
+
+def stale(path: pathlib.Path, why: str, shown: str, now: str) -> None:
+    """Fail, with the diff and the command that rewrites the file."""
+    pytest.fail(
+        f"{path.relative_to(ROOT)} is stale: {why}.\n{diff(path, shown, now)}\n"
+        f"If the change is intended, rewrite the output files with: {REWRITE_COMMAND}",
+        pytrace=False,
+    )
 
 
 def check_file(path: pathlib.Path, expected: str, update: bool) -> None:
@@ -110,11 +114,7 @@ def check_file(path: pathlib.Path, expected: str, update: bool) -> None:
         path.write_text(expected)
     shown = path.read_text() if path.is_file() else ""
     if shown != expected:
-        pytest.fail(
-            f"{path.relative_to(ROOT)} is stale:\n{diff(path, shown, expected)}\n"
-            f"Rewrite it with: {REWRITE_COMMAND}",
-            pytrace=False,
-        )
+        stale(path, "its source says something else now", shown, expected)
     checked(path)
 
 

@@ -2,44 +2,38 @@
 with the exact text of its file and its edition. Nothing goes to the Playground before a
 click: the other browser tests fail any page load that requests another host."""
 
+import pathlib
 import tomllib
 import urllib.parse
 
 import pytest
 
-from tests.support import ROOT
+from tests.support import ROOT, code_blocks, rustc_edition
 
 PAGES = ["safety", "concurrency", "performance"]
 
 
-def std_only_samples() -> dict[str, str]:
-    """The text of each std-only Rust sample -> its edition."""
-    samples = {}
+def std_only_editions() -> dict[pathlib.Path, str]:
+    """Each Rust sample that needs only the standard library -> its edition."""
+    editions = {}
     for manifest in (ROOT / "snippets").rglob("Cargo.toml"):
         package = tomllib.loads(manifest.read_text())
         if not package.get("dependencies"):
-            samples[(manifest.parent / "src/main.rs").read_text()] = package["package"]["edition"]
+            editions[manifest.parent / "src/main.rs"] = package["package"]["edition"]
     for transcript in (ROOT / "snippets").rglob("rustc.txt"):
-        edition = transcript.read_text().split("--edition ")[1].split()[0]
-        samples[(transcript.parent / "main.rs").read_text()] = edition
-    return samples
+        editions[transcript.parent / "main.rs"] = rustc_edition(transcript.parent)
+    return editions
 
 
 @pytest.mark.parametrize("name", PAGES)
 def test_playground_links_carry_the_exact_file(page, name):
     page.goto(f"{name}/")
     links = page.locator("a.playground")
-    page_source = (ROOT / "docs" / f"{name}.md").read_text()
-    samples = std_only_samples()
-    expected = {
-        code: edition
-        for code, edition in samples.items()
-        if any(
-            (ROOT / line.split('"')[1]).read_text() == code
-            for line in page_source.splitlines()
-            if line.strip().startswith("--8<--") and line.strip().endswith('.rs"')
-        )
+    editions = std_only_editions()
+    shown = {
+        ROOT / block.title for block in code_blocks(ROOT / "docs" / f"{name}.md") if block.title
     }
+    expected = {path.read_text(): edition for path, edition in editions.items() if path in shown}
     found = {}
     for i in range(links.count()):
         url = urllib.parse.urlsplit(links.nth(i).get_attribute("href"))
@@ -47,7 +41,7 @@ def test_playground_links_carry_the_exact_file(page, name):
         query = urllib.parse.parse_qs(url.query, keep_blank_values=True)
         assert query["version"] == ["stable"] and query["mode"] == ["debug"]
         (code,) = query["code"]
-        assert code in samples, f"link {i + 1} on {name}/ carries no sample's exact text"
+        assert code in expected, f"link {i + 1} on {name}/ carries no shown sample's exact text"
         found[code] = query["edition"][0]
     assert found == expected
     assert page.problems.seen == []
