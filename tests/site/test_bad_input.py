@@ -17,8 +17,19 @@ from tests.sitebuild import mkdocs_build
 from tests.support import ROOT
 from tests.transcripts import REWRITE_COMMAND
 
-KEEP = ["conftest.py", "pyproject.toml", "mkdocs.yml", "Cargo.toml", "Cargo.lock", ".cargo", "rust-toolchain.toml", "docs", "overrides",
-        "snippets", "tests"]
+KEEP = [
+    "conftest.py",
+    "pyproject.toml",
+    "mkdocs.yml",
+    "Cargo.toml",
+    "Cargo.lock",
+    ".cargo",
+    "rust-toolchain.toml",
+    "docs",
+    "overrides",
+    "snippets",
+    "tests",
+]
 BORROWING_PY = "snippets/safety/borrowing/borrowing.py"
 BORROWING_RS = "snippets/safety/borrowing/src/main.rs"
 
@@ -41,7 +52,9 @@ def edit(copy: pathlib.Path, name: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
-def pytest_in(copy: pathlib.Path, *args: str, outcome: str = "1 failed") -> subprocess.CompletedProcess:
+def pytest_in(
+    copy: pathlib.Path, *args: str, outcome: str = "1 failed"
+) -> subprocess.CompletedProcess:
     """Run pytest in the copy; it must end with `outcome` (and nothing else failing or
     erroring), so that a case passes only when it fails for the reason it provokes."""
     done = subprocess.run(
@@ -56,7 +69,9 @@ def pytest_in(copy: pathlib.Path, *args: str, outcome: str = "1 failed") -> subp
     )
     summary = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
     counts = re.findall(r"(\d+ (?:failed|errors?))", summary)
-    assert counts == [outcome], f"expected `{outcome}` from pytest in the broken copy:\n{done.stdout[-3000:]}"
+    assert counts == [outcome], (
+        f"expected `{outcome}` from pytest in the broken copy:\n{done.stdout[-3000:]}"
+    )
     return done
 
 
@@ -70,20 +85,20 @@ def test_missing_include_fails_page_and_build(copy):
 
 
 def test_broken_python_sample_names_page_and_file(copy):
-    edit(copy, BORROWING_PY, 'print(s2)', 'print(s2')
+    edit(copy, BORROWING_PY, "print(s2)", "print(s2")
     out = pytest_in(copy, "docs/safety.md").stdout
     assert "docs/safety.md, code block at line" in out and f"shows {BORROWING_PY}" in out
     assert "SyntaxError" in out
 
 
 def test_python_sample_raising_names_page_and_file(copy):
-    edit(copy, BORROWING_PY, 'print(s2)', 'print(s2.missing)')
+    edit(copy, BORROWING_PY, "print(s2)", "print(s2.missing)")
     out = pytest_in(copy, "docs/safety.md").stdout
     assert f"shows {BORROWING_PY}" in out and "AttributeError" in out
 
 
 def test_changed_python_output_shows_diff_and_fix(copy):
-    edit(copy, BORROWING_PY, 'print(parts)', 'print(parts, "!")')
+    edit(copy, BORROWING_PY, "print(parts)", 'print(parts, "!")')
     out = pytest_in(copy, "tests/safety/test_borrowing.py", "-k", "python_output").stdout
     assert "snippets/safety/borrowing/output.python.txt is stale" in out
     assert "+['Hello', 'world'] !" in out and REWRITE_COMMAND in out
@@ -99,7 +114,9 @@ def test_code_block_not_from_a_file_is_refused(copy):
 def test_broken_rust_sample_names_the_file(copy):
     edit(copy, BORROWING_RS, 'println!("{s2}");', 'println!("{s2}")')
     # The build is a session fixture: its failure is an error of the test that needs it.
-    out = pytest_in(copy, "tests/safety/test_borrowing.py", "-k", "rust_output", outcome="1 error").stdout
+    out = pytest_in(
+        copy, "tests/safety/test_borrowing.py", "-k", "rust_output", outcome="1 error"
+    ).stdout
     assert "cargo build failed" in out and BORROWING_RS in out
 
 
@@ -115,5 +132,7 @@ def test_changed_rust_output_shows_diff(copy):
 def test_compile_fail_sample_that_compiles_fails(copy):
     sample = "snippets/concurrency/thread_borrows_local/main.rs"
     edit(copy, sample, "thread::spawn(|| {", "thread::spawn(move || {")
-    out = pytest_in(copy, "tests/test_compile_fail.py", "-k", "rust_refuses_it and thread_borrows_local").stdout
+    out = pytest_in(
+        copy, "tests/test_compile_fail.py", "-k", "rust_refuses_it and thread_borrows_local"
+    ).stdout
     assert f"{sample} compiles now, but the page shows it failing: error[E0373]" in out

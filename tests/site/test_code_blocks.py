@@ -36,7 +36,9 @@ def test_every_code_block_is_one_include(page):
     problems = []
     for block, path in shown(page):
         if path is None:
-            problems.append(f"line {block.line}: a code block must be one include of a file under snippets/")
+            problems.append(
+                f"line {block.line}: a code block must be one include of a file under snippets/"
+            )
         elif KINDS.get(block.lang) != path.suffix:
             problems.append(f"line {block.line}: a `{block.lang}` block shows {path.name}")
     assert not problems, f"{page.relative_to(ROOT)}:\n" + "\n".join(problems)

