@@ -1,12 +1,26 @@
-"""Hooks that make pytest-markdown-docs run the code a reader sees (see tests/reader_view.py)."""
+"""Hooks that make pytest-markdown-docs run the code a reader sees (see tests/reader_view.py),
+and the fixtures that both the pages' code blocks and tests/ ask for."""
 
 import contextlib
 from unittest import mock
 
 import pytest
 
+from tests import toolchain
 from tests.reader_view import INCLUDED_FROM, ReaderViewParser
-from tests.support import ROOT, checked
+from tests.support import IN_CI, ROOT, checked, require
+from tools import pyo3_module
+
+SLOW_FIXTURES = {"rust_toolchain", "rust_binaries", "fast_primes", "browser"}
+
+
+def pytest_collection_modifyitems(items):
+    """Building Rust and driving a browser are slow; `./dev test --quick` leaves them out.
+    A test marked `after_all` checks what the others did, so it runs last."""
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+    items.sort(key=lambda item: item.get_closest_marker("after_all") is not None)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -44,3 +58,25 @@ def pytest_runtest_makereport(item, call):
         else:
             report.sections.append(("sample file", header))
     return report
+
+
+@pytest.fixture(scope="session")
+def rust_toolchain() -> None:
+    """Skip the Rust tests where there is no Rust (fail in CI, and under another toolchain)."""
+    reason = toolchain.problem()
+    # Another rustc builds the samples too (a reader's); only CI insists on the pinned one.
+    require(toolchain.rustc_version() is not None and not (reason and IN_CI), f"Rust: {reason}")
+
+
+@pytest.fixture(scope="session")
+def fast_primes(rust_toolchain, tmp_path_factory):
+    """The PyO3 sample, built and importable (as after `maturin develop`), in this process
+    and in the processes it starts."""
+    try:
+        site = pyo3_module.build(tmp_path_factory.mktemp("fast_primes"), release=False)
+    except RuntimeError as error:
+        pytest.fail(str(error), pytrace=False)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.syspath_prepend(str(site))
+        patch.setenv("PYTHONPATH", str(site))
+        yield site

@@ -5,9 +5,9 @@ import subprocess
 
 import pytest
 
-from tests import toolchain, transcripts
+from tests import transcripts
 from tests.sitebuild import mkdocs_build
-from tests.support import IN_CI, ROOT, require
+from tests.support import ROOT
 
 
 def pytest_addoption(parser):
@@ -16,18 +16,6 @@ def pytest_addoption(parser):
         action="store_true",
         help="rewrite the output files shown on the pages from this run instead of comparing",
     )
-
-
-SLOW_FIXTURES = {"rust_toolchain", "rust_binaries", "browser"}
-
-
-def pytest_collection_modifyitems(items):
-    """Building Rust and driving a browser are slow; `./dev test --quick` leaves them out.
-    A test marked `after_all` checks what the others did, so it runs last."""
-    for item in items:
-        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.slow)
-    items.sort(key=lambda item: item.get_closest_marker("after_all") is not None)
 
 
 def whole_suite(config) -> bool:
@@ -53,14 +41,6 @@ def whole_run(request) -> None:
 @pytest.fixture(scope="session")
 def outputs(request) -> transcripts.Outputs:
     return transcripts.Outputs(request.config.getoption("--update-outputs"))
-
-
-@pytest.fixture(scope="session")
-def rust_toolchain() -> None:
-    """Skip the Rust tests where there is no Rust (fail in CI, and under another toolchain)."""
-    reason = toolchain.problem()
-    # Another rustc builds the samples too (a reader's); only CI insists on the pinned one.
-    require(toolchain.rustc_version() is not None and not (reason and IN_CI), f"Rust: {reason}")
 
 
 @pytest.fixture(scope="session")

@@ -8,10 +8,15 @@
   records requests/s, latency percentiles, errors, peak RSS of the server's process tree,
   the CPU time of the server and of wrk, and each server's ratio to the Rust sample.
 - CPU: times the prime-counting sample in Rust threads, Python threads and Python
-  processes for 1, 2 and all cores.
+  processes, and Python threads calling the Rust function of the PyO3 sample (built
+  by maturin in release mode), for 1, 2 and all cores.
+- Blocking: runs the blocking-in-async sample in both languages with `--timings`, and
+  records how late the heartbeat task woke with the blocking call in the task and with
+  it moved to a thread (spawn_blocking, asyncio.to_thread).
 
-It writes docs/benchmarks/{http,cpu}.json and .svg and rewrites the tables between the
-`<!-- bench:... -->` markers of docs/performance.md and docs/concurrency.md. It is a
+It writes docs/benchmarks/{http,cpu,blocking}.json (and .svg charts for the first two)
+and rewrites the tables between the `<!-- bench:... -->` markers of docs/performance.md
+and docs/concurrency.md. `--only` runs some of the three. It is a
 benchmark, not a test: the figures vary with the machine and its load.
 """
 
@@ -35,6 +40,7 @@ import urllib.request
 import psutil
 
 from tests.support import ROOT, replace_between
+from tools import pyo3_module
 
 HELLO = ROOT / "snippets/performance/hello_server"
 OUT = ROOT / "docs/benchmarks"
@@ -327,6 +333,13 @@ CPU_VARIANTS = {
         str(n),
         "processes",
     ],
+    # PYTHONPATH names the release build of the PyO3 sample (see main).
+    "Python threads calling Rust (PyO3)": lambda limit, n: [
+        PYTHON,
+        str(ROOT / "snippets/concurrency/prime_count_pyo3/prime_count_pyo3.py"),
+        str(limit),
+        str(n),
+    ],
 }
 
 
@@ -366,6 +379,40 @@ def cpu_benchmark(args) -> dict:
         "answer": expected.strip(),
         "results": results,
         "runs": times,
+    }
+
+
+BLOCKING = ROOT / "snippets/concurrency/blocking_in_async"
+BLOCKING_VARIANTS = {
+    "Rust (tokio, one thread)": [str(ROOT / "target/release/blocking_in_async"), "--timings"],
+    "Python (asyncio)": [PYTHON, str(BLOCKING / "blocking_in_async.py"), "--timings"],
+}
+LATE = re.compile(r"(?m)^(.+): .*\n  heartbeat late by ([\d.]+) ms$")
+
+
+def blocking_benchmark(args) -> dict:
+    """How late a 50 ms timer fires while another task runs a 300 ms blocking job."""
+    late: dict[str, dict[str, list[float]]] = {v: {} for v in BLOCKING_VARIANTS}
+    for i in range(args.runs):
+        for variant, command in BLOCKING_VARIANTS.items():
+            print(f"run {i + 1}/{args.runs}: blocking, {variant}", file=sys.stderr)
+            out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+            for how, ms in LATE.findall(out):
+                late[variant].setdefault(how, []).append(float(ms))
+    return {
+        "settings": {"runs": args.runs, "heartbeat_ms": 50, "job_ms": 300},
+        "results": {
+            variant: {
+                how: {
+                    "median_ms": round(statistics.median(t), 1),
+                    "min_ms": round(min(t), 1),
+                    "max_ms": round(max(t), 1),
+                }
+                for how, t in by_how.items()
+            }
+            for variant, by_how in late.items()
+        },
+        "runs": late,
     }
 
 
@@ -508,6 +555,26 @@ def cpu_table(data: dict, m: dict) -> str:
     return "\n".join(lines)
 
 
+def blocking_table(data: dict, m: dict) -> str:
+    s = data["settings"]
+    lines = [
+        describe(m) + f" How late a {s['heartbeat_ms']} ms timer fired while another task "
+        f"ran a {s['job_ms']} ms blocking job; median of {s['runs']} runs, lowest to highest "
+        "in brackets.",
+        "",
+        "| Runtime | Job called in the task | Job moved to a thread |",
+        "| --- | --- | --- |",
+    ]
+    for variant, by_how in data["results"].items():
+        blocked, offloaded = by_how.values()
+        cells = [
+            f"{f['median_ms']:.1f} ms ({f['min_ms']:.1f}–{f['max_ms']:.1f})"
+            for f in (blocked, offloaded)
+        ]
+        lines.append(f"| {variant} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def markers(name: str) -> tuple[str, str]:
     # The start marker says what writes the table, for whoever meets it in a page.
     return f"<!-- bench:{name}:start, written by ./dev bench -->", f"<!-- bench:{name}:end -->"
@@ -541,69 +608,82 @@ def main() -> int:
         help="also run Rust and uvicorn on this many "
         "cores (default: all but one, on machines with 4 cores or more)",
     )
+    parser.add_argument(
+        "--only",
+        choices=["http", "cpu", "blocking"],
+        action="append",
+        help="run only this part (may be given more than once; default: all)",
+    )
     parser.add_argument("--out", type=pathlib.Path, default=OUT, help="where the data goes")
     parser.add_argument("--no-pages", action="store_true", help="leave docs/*.md alone")
     args = parser.parse_args()
 
+    parts = args.only or ["http", "cpu", "blocking"]
     subprocess.run(
         [
-            "cargo",
-            "build",
-            "--locked",
-            "--release",
-            "-q",
-            "-p",
-            "hello_server",
-            "-p",
-            "prime_count",
+            *("cargo", "build", "--locked", "--release", "-q"),
+            *("-p", "hello_server", "-p", "prime_count", "-p", "blocking_in_async"),
         ],
         cwd=ROOT,
         check=True,
     )
+    if "cpu" in parts:
+        site = pyo3_module.build(ROOT / "target/bench/fast_primes", release=True)
+        os.environ["PYTHONPATH"] = str(site)
     m = machine()
-    http = {"machine": m, **http_benchmark(args)}
-    cpu = {"machine": m, **cpu_benchmark(args)}
-
     args.out.mkdir(parents=True, exist_ok=True)
-    changes = compare_with_previous(args.out / "http.json", http)
-    (args.out / "http.json").write_text(json.dumps(http, indent=2) + "\n")
-    (args.out / "cpu.json").write_text(json.dumps(cpu, indent=2) + "\n")
-    (args.out / "http.svg").write_text(
-        bar_chart(
-            "Requests per second, one server core (higher is better)",
-            [
-                (
-                    name,
-                    x["requests_per_s"]["median"],
-                    x["requests_per_s"]["min"],
-                    x["requests_per_s"]["max"],
-                )
-                for name, x in http["servers"].items()
-            ],
-            "req/s",
+    printed, pages = [], []
+    if "http" in parts:
+        http = {"machine": m, **http_benchmark(args)}
+        changes = compare_with_previous(args.out / "http.json", http)
+        (args.out / "http.json").write_text(json.dumps(http, indent=2) + "\n")
+        (args.out / "http.svg").write_text(
+            bar_chart(
+                "Requests per second, one server core (higher is better)",
+                [
+                    (
+                        name,
+                        x["requests_per_s"]["median"],
+                        x["requests_per_s"]["min"],
+                        x["requests_per_s"]["max"],
+                    )
+                    for name, x in http["servers"].items()
+                ],
+                "req/s",
+            )
         )
-    )
-    (args.out / "cpu.svg").write_text(
-        bar_chart(
-            f"Counting primes below {args.limit:,}: wall time (lower is better)",
-            [
-                (
-                    f"{variant}, {n} worker{'s' if n != '1' else ''}",
-                    f["median_s"],
-                    f["min_s"],
-                    f["max_s"],
-                )
-                for variant, by_n in cpu["results"].items()
-                for n, f in by_n.items()
-            ],
-            "s",
+        printed += [http_table(http, m), changes]
+        pages.append(("performance", "http", http_table(http, m)))
+    if "cpu" in parts:
+        cpu = {"machine": m, **cpu_benchmark(args)}
+        (args.out / "cpu.json").write_text(json.dumps(cpu, indent=2) + "\n")
+        (args.out / "cpu.svg").write_text(
+            bar_chart(
+                f"Counting primes below {args.limit:,}: wall time (lower is better)",
+                [
+                    (
+                        f"{variant}, {n} worker{'s' if n != '1' else ''}",
+                        f["median_s"],
+                        f["min_s"],
+                        f["max_s"],
+                    )
+                    for variant, by_n in cpu["results"].items()
+                    for n, f in by_n.items()
+                ],
+                "s",
+            )
         )
-    )
-    http_text, cpu_text = http_table(http, m), cpu_table(cpu, m)
-    print(http_text, cpu_text, changes, sep="\n\n")
+        printed.append(cpu_table(cpu, m))
+        pages.append(("concurrency", "cpu", cpu_table(cpu, m)))
+    if "blocking" in parts:
+        blocking = {"machine": m, **blocking_benchmark(args)}
+        (args.out / "blocking.json").write_text(json.dumps(blocking, indent=2) + "\n")
+        printed.append(blocking_table(blocking, m))
+        pages.append(("concurrency", "blocking", blocking_table(blocking, m)))
+    print(*printed, sep="\n\n")
     if not args.no_pages:
-        replace_between(ROOT / "docs/performance.md", *markers("http"), http_text)
-        replace_between(ROOT / "docs/concurrency.md", *markers("cpu"), cpu_text)
+        for page, name, text in pages:
+            replace_between(ROOT / "docs" / f"{page}.md", *markers(name), text)
     return 0
 
 

@@ -74,12 +74,26 @@ def test_cpu_data(tiny_run):
     out, _ = tiny_run
     data = json.loads((out / "cpu.json").read_text())
     assert data["answer"] == f"{primes_below(20000)} primes below 20000"
-    assert set(data["results"]) == {"Rust threads", "Python threads", "Python processes"}
+    assert list(data["results"]) == list(benchmark.CPU_VARIANTS)
+    assert "Python threads calling Rust (PyO3)" in data["results"]
     for by_workers in data["results"].values():
         one = by_workers["1"]["median_s"]
         for figures in by_workers.values():
             assert figures["min_s"] <= figures["median_s"] <= figures["max_s"]
             assert figures["speedup_vs_1"] == round(one / figures["median_s"], 2)
+
+
+def test_blocking_data(tiny_run):
+    out, printed = tiny_run
+    data = json.loads((out / "blocking.json").read_text())
+    assert list(data["results"]) == list(benchmark.BLOCKING_VARIANTS)
+    for variant, by_how in data["results"].items():
+        blocked, offloaded = by_how.values()
+        # The job overruns the heartbeat by 250 ms: a floor, not a timing.
+        assert blocked["min_ms"] >= 250, variant
+        assert 0 <= offloaded["min_ms"] <= offloaded["median_ms"] <= offloaded["max_ms"]
+        assert data["runs"][variant][next(iter(by_how))] == [blocked["median_ms"]]
+    assert "| Runtime | Job called in the task | Job moved to a thread |" in printed
 
 
 def test_charts_are_svg_and_tables_are_printed(tiny_run):
@@ -93,7 +107,10 @@ def test_charts_are_svg_and_tables_are_printed(tiny_run):
     assert "| Python processes |" in printed
 
 
-@pytest.mark.parametrize(("page", "name"), [("performance", "http"), ("concurrency", "cpu")])
+@pytest.mark.parametrize(
+    ("page", "name"),
+    [("performance", "http"), ("concurrency", "cpu"), ("concurrency", "blocking")],
+)
 def test_pages_have_the_markers_the_tool_writes_between(page, name, tmp_path):
     copy = tmp_path / f"{page}.md"
     copy.write_text((ROOT / "docs" / f"{page}.md").read_text())

@@ -29,6 +29,7 @@ KEEP = [
     "overrides",
     "snippets",
     "tests",
+    "tools",
 ]
 BORROWING_PY = "snippets/safety/borrowing/borrowing.py"
 BORROWING_RS = "snippets/safety/borrowing/src/main.rs"

@@ -45,10 +45,14 @@ def test_every_code_block_is_one_include(page):
 
 
 def test_every_rust_sample_is_on_a_page():
-    """Each workspace member's src/main.rs and each compile-fail main.rs, and nothing else."""
+    """Each workspace member's src/main.rs (src/lib.rs for a library) and each compile-fail
+    main.rs, and nothing else."""
     rust = {path for page in PAGES for block, path in shown(page) if block.lang == "rust"}
     workspace = tomllib.loads((ROOT / "Cargo.toml").read_text())["workspace"]
-    samples = {(ROOT / member / "src/main.rs").resolve() for member in workspace["members"]}
+    samples = {
+        next(p for p in (ROOT / member / "src").glob("*.rs") if p.stem in ("main", "lib")).resolve()
+        for member in workspace["members"]
+    }
     samples |= {p.parent.resolve() / "main.rs" for p in (ROOT / "snippets").rglob("rustc.txt")}
     assert rust == samples
 

@@ -9,18 +9,21 @@ runs in a new virtual environment with only the `requirements.txt` its page show
 
 import os
 import pathlib
-import re
+import shlex
 import subprocess
 import sys
 import tomllib
 
 import pytest
 
-from tests import toolchain
+from tests import toolchain, transcripts
 from tests.servers import running
 from tests.support import PAGES, ROOT, checked, code_blocks
 
-MEMBERS = tomllib.loads((ROOT / "Cargo.toml").read_text())["workspace"]["members"]
+WORKSPACE = tomllib.loads((ROOT / "Cargo.toml").read_text())["workspace"]["members"]
+MEMBERS = [member for member in WORKSPACE if (ROOT / member / "src/main.rs").is_file()]
+# Python modules written in Rust: built with `pip install .`, as their page says.
+EXTENSIONS = [member for member in WORKSPACE if (ROOT / member / "pyproject.toml").is_file()]
 
 
 def shown_files() -> dict[str, str]:
@@ -50,16 +53,10 @@ def test_rust_sample_builds_from_the_page(member, rust_toolchain, tmp_path):
         (project / name).parent.mkdir(parents=True, exist_ok=True)
         (project / name).write_text(shown[f"{member}/{name}"])
     (project / "Cargo.lock").write_text((ROOT / "Cargo.lock").read_text())
-    env = {
-        **os.environ,
-        "RUSTFLAGS": "-D warnings",  # as in the workspace, so dependencies are reused
-        "CARGO_TARGET_DIR": str(ROOT / "target/copy-paste"),
-        "RUSTUP_TOOLCHAIN": os.environ.get("RUSTUP_TOOLCHAIN") or toolchain.pinned(),
-    }
     done = subprocess.run(
         ["cargo", "build", "-q"],
         cwd=project,
-        env=env,
+        env=cargo_env(),
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
@@ -69,7 +66,11 @@ def test_rust_sample_builds_from_the_page(member, rust_toolchain, tmp_path):
     changed = locked(project / "Cargo.lock") - locked(ROOT / "Cargo.lock")
     assert not changed, f"cargo locked other versions than the workspace: {sorted(changed)}"
 
-    binary = str(ROOT / "target/copy-paste/debug" / tomllib.loads(shown[f"{member}/Cargo.toml"])["package"]["name"])
+    binary = str(
+        ROOT
+        / "target/copy-paste/debug"
+        / tomllib.loads(shown[f"{member}/Cargo.toml"])["package"]["name"]
+    )
     if is_server(member):
         with running([binary, "0"]) as server:
             assert server.request()[:1] == (200,)
@@ -79,8 +80,55 @@ def test_rust_sample_builds_from_the_page(member, rust_toolchain, tmp_path):
     checked(ROOT / member / "Cargo.toml", ROOT / member / "src/main.rs")
 
 
+def cargo_env() -> dict[str, str]:
+    return {
+        **os.environ,
+        "RUSTFLAGS": "-D warnings",  # as in the workspace, so dependencies are reused
+        "CARGO_TARGET_DIR": str(ROOT / "target/copy-paste"),
+        "RUSTUP_TOOLCHAIN": os.environ.get("RUSTUP_TOOLCHAIN") or toolchain.pinned(),
+    }
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("member", EXTENSIONS)
+def test_python_module_in_rust_installs_with_pip_from_the_page(member, rust_toolchain, tmp_path):
+    """`pip install .` in a new virtual environment, in a folder holding the files the page
+    shows (pip fetches the pinned maturin), then the page's program, run by that Python."""
+    shown = shown_files()
+    project = tmp_path / "project"
+    for name in ("Cargo.toml", "pyproject.toml", "src/lib.rs"):
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(shown[f"{member}/{name}"])
+    (project / "Cargo.lock").write_text((ROOT / "Cargo.lock").read_text())
+    subprocess.run([sys.executable, "-m", "venv", str(tmp_path / "venv")], check=True, timeout=300)
+    python = str(tmp_path / "venv/bin/python")
+    install = subprocess.run(
+        [python, "-m", "pip", "install", "-q", "--disable-pip-version-check", "."],
+        cwd=project,
+        env=cargo_env(),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert install.returncode == 0, install.stdout + install.stderr
+    changed = locked(project / "Cargo.lock") - locked(ROOT / "Cargo.lock")
+    assert not changed, f"cargo locked other versions than the workspace: {sorted(changed)}"
+
+    (step,) = transcripts.read(ROOT / member / "output.python.txt")
+    script, *args = shlex.split(step.command)[1:]
+    (tmp_path / "program.py").write_text(shown[script])
+    done = subprocess.run(
+        [python, str(tmp_path / "program.py"), *args], capture_output=True, text=True, timeout=120
+    )
+    assert (done.returncode, done.stdout) == (0, step.output), done.stderr
+    checked(*(ROOT / member / name for name in ("Cargo.toml", "pyproject.toml", "src/lib.rs")))
+
+
 def pins(text: str) -> dict[str, str]:
-    return dict(line.split("==") for line in text.splitlines() if "==" in line and not line.startswith("#"))
+    return dict(
+        line.split("==") for line in text.splitlines() if "==" in line and not line.startswith("#")
+    )
 
 
 def requirement_files() -> list[str]:
@@ -99,13 +147,24 @@ def test_python_versions_shown_are_the_pinned_ones(requirements):
 def test_python_sample_runs_with_only_what_the_page_names(requirements, tmp_path):
     shown = shown_files()
     folder = pathlib.PurePath(requirements).parent
-    (script,) = [path for path in shown if pathlib.PurePath(path).parent == folder and path.endswith(".py")]
+    (script,) = [
+        path for path in shown if pathlib.PurePath(path).parent == folder and path.endswith(".py")
+    ]
     (tmp_path / "requirements.txt").write_text(shown[requirements])
     (tmp_path / "sample.py").write_text(shown[script])
     subprocess.run([sys.executable, "-m", "venv", str(tmp_path / "venv")], check=True, timeout=300)
     python = str(tmp_path / "venv/bin/python")
     install = subprocess.run(
-        [python, "-m", "pip", "install", "-q", "--disable-pip-version-check", "-r", "requirements.txt"],
+        [
+            python,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--disable-pip-version-check",
+            "-r",
+            "requirements.txt",
+        ],
         cwd=tmp_path,
         capture_output=True,
         text=True,

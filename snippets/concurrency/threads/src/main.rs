@@ -12,7 +12,7 @@ fn main() {
     }
 
     for handle in handles {
-        // Wait; unwrap passes on a panic from the thread.
+        // Wait; join is Err if the thread panicked, and unwrap then panics.
         handle.join().unwrap();
     }
 }

@@ -1,0 +1,39 @@
+"""A blocking call in async code holds up the other tasks; spawn_blocking and to_thread
+do not. The outputs show only the order things finished in; ./dev bench measures how late."""
+
+import re
+
+import pytest
+
+from tests import transcripts
+from tests.support import sample_of
+
+SAMPLE = sample_of(__file__)
+LATE = re.compile(r"  heartbeat late by (\d+\.\d) ms")
+
+
+def test_rust_output_shown_on_the_page(rust_binaries, outputs):
+    outputs.commands(SAMPLE / "output.rust.txt")
+
+
+def test_python_output_shown_on_the_page(outputs):
+    outputs.commands(SAMPLE / "output.python.txt")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "cargo run -q -p blocking_in_async -- --timings",
+        "python snippets/concurrency/blocking_in_async/blocking_in_async.py --timings",
+    ],
+)
+def test_timings_for_the_benchmark(rust_binaries, command):
+    """The figures ./dev bench reads: a delay per mode, and the blocked one at least the
+    250 ms the job overruns the heartbeat (a minimum, so no timing makes it flaky)."""
+    lines = transcripts.run(command).stdout.splitlines()
+    assert [line.split(":")[1].strip() for line in lines[::2]] == [
+        "job, then heartbeat",
+        "heartbeat, then job",
+    ]
+    blocked, offloaded = (float(LATE.fullmatch(line)[1]) for line in lines[1::2])
+    assert blocked >= 250 and offloaded >= 0
