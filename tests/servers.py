@@ -51,6 +51,10 @@ class Stopped(NamedTuple):
     stderr: str
 
 
+def default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @contextlib.contextmanager
 def running(argv: list[str], timeout: float = 30) -> Iterator[Server]:
     """Run `argv` (which must bind port 0) until it prints its `Listening on` line."""
@@ -62,6 +66,9 @@ def running(argv: list[str], timeout: float = 30) -> Iterator[Server]:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # its own process group: `cargo run` and its child stop together
+        # As in a terminal: a test run started in the background (`cmd &` in a script) has
+        # SIGINT ignored, and children would inherit that and never stop on Ctrl+C.
+        preexec_fn=default_sigint,
     )
     try:
         ready, _, _ = select.select([process.stdout], [], [], timeout)

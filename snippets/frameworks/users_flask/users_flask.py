@@ -1,0 +1,93 @@
+"""The users API of the Frameworks page, with Flask on gunicorn."""
+
+import sys
+import threading
+
+from flask import Flask, jsonify, request
+from gunicorn.app.base import BaseApplication
+
+app = Flask(__name__)
+users: dict[int, dict] = {}
+lock = threading.Lock()  # gthread runs requests in several threads at once
+
+
+def error(status: int, message: str, field: str | None = None):
+    return jsonify(error=message, field=field), status
+
+
+def new_user(body) -> tuple[dict | None, tuple | None]:
+    """Flask checks nothing: a wrong type or a missing field is ours to find."""
+    if not isinstance(body, dict):
+        return None, error(422, "the body must be a JSON object")
+    for field in ("name", "email"):
+        if field not in body:
+            return None, error(422, "is required", field)
+        if not isinstance(body[field], str):
+            return None, error(422, "must be a string", field)
+    if not 1 <= len(body["name"]) <= 50:
+        return None, error(422, "must be 1 to 50 characters", "name")
+    if "@" not in body["email"]:
+        return None, error(422, "must contain @", "email")
+    return {"name": body["name"], "email": body["email"]}, None
+
+
+@app.post("/users")
+def create_user():
+    # silent=True: None instead of Flask's HTML 400 page for bad JSON.
+    body = request.get_json(silent=True)
+    if body is None:
+        return error(400, "the body is not valid JSON")
+    fields, problem = new_user(body)
+    if problem:
+        return problem
+    with lock:
+        user = {"id": len(users) + 1, **fields}
+        users[user["id"]] = user
+    return jsonify(user), 201
+
+
+@app.get("/users/<int:user_id>")
+def get_user(user_id: int):
+    with lock:
+        user = users.get(user_id)
+    return jsonify(user) if user else error(404, "no such user")
+
+
+@app.get("/health")
+def health():
+    return jsonify(status="ok")
+
+
+@app.errorhandler(404)
+def not_found(_):  # /users/abc matches no route: JSON, not Flask's HTML
+    return error(404, "not found")
+
+
+def when_ready(server) -> None:
+    host, port = server.LISTENERS[0].sock.getsockname()
+    print(f"Listening on http://{host}:{port}", flush=True)
+
+
+class Gunicorn(BaseApplication):
+    """gunicorn run from this script instead of its command line."""
+
+    def load_config(self) -> None:
+        port = sys.argv[1] if len(sys.argv) > 1 else "3000"
+        settings = {
+            "bind": f"127.0.0.1:{port}",
+            "workers": 1,  # one process: the store lives in its memory
+            "worker_class": "gthread",  # an idle client blocks no one
+            "threads": 8,
+            "graceful_timeout": 2,  # the default waits 30 s on SIGTERM
+            "loglevel": "warning",
+            "when_ready": when_ready,
+        }
+        for name, value in settings.items():
+            self.cfg.set(name, value)
+
+    def load(self):
+        return app
+
+
+if __name__ == "__main__":
+    Gunicorn().run()

@@ -1,0 +1,157 @@
+"""The users API of the Frameworks page: one request suite, every implementation.
+
+Valid requests must get the same answers from all of them. Where the contract leaves room
+(a duplicate key, a body sent without its Content-Type, the status for a non-integer id),
+the behaviour table records what each one does, and the page shows the table.
+"""
+
+import concurrent.futures
+import json
+import signal
+import socket
+
+import pytest
+
+from tests import http_probes, transcripts
+from tests.frameworks.api import ANN, CASES, Case, call, is_error_shape
+from tests.frameworks.conftest import FRAMEWORKS, IMPLEMENTATIONS, implementations
+from tests.servers import check_listening_output, port_released, running
+from tests.support import checked
+
+TABLE = FRAMEWORKS / "behaviour.md"
+
+
+@pytest.fixture(params=implementations())
+def service(request, users_argv):
+    with running(users_argv(request.param)) as server:
+        yield server
+
+
+def answer(server, name: str):
+    return call(server.port, CASES[name])
+
+
+def test_valid_requests_get_the_same_answers_everywhere(service):
+    health = call(service.port, Case("GET", "/health"))
+    assert (health.status, health.content_type, health.json) == (
+        200,
+        "application/json",
+        {"status": "ok"},
+    )
+    created = answer(service, "valid user")
+    assert (created.status, created.content_type) == (201, "application/json")
+    assert isinstance(created.json.pop("id"), int) and created.json == ANN
+    first = call(service.port, Case("POST", "/users", json.dumps(ANN).encode()))
+    user_id = first.json["id"]
+    fetched = call(service.port, Case("GET", f"/users/{user_id}"))
+    assert (fetched.status, fetched.content_type, fetched.json) == (
+        200,
+        "application/json",
+        {"id": user_id, **ANN},
+    )
+    wide = answer(service, "name of 50 characters (é, 2 bytes each)")
+    assert wide.status == 201 and wide.json["name"] == "é" * 50
+
+
+@pytest.mark.parametrize(
+    ("case", "status", "field"),
+    [
+        ("malformed JSON", 400, None),
+        ("JSON array, not an object", 422, None),
+        ("JSON number, not an object", 422, None),
+        ("name is a number", 422, "name"),
+        ("name missing", 422, "name"),
+        ("empty name", 422, "name"),
+        ("name of 51 characters", 422, "name"),
+        ("email without @", 422, "email"),
+        ("unknown id", 404, None),
+    ],
+)
+def test_invalid_requests_get_the_contracts_errors(service, case, status, field):
+    got = answer(service, case)
+    assert is_error_shape(got), got
+    assert (got.status, got.json["field"]) == (status, field), got
+
+
+@pytest.mark.parametrize("case", ["id not an integer", "JSON sent without Content-Type"])
+def test_requests_the_contract_leaves_open_never_get_a_500(service, case):
+    got = answer(service, case)
+    assert 200 <= got.status < 500, got
+    assert got.status in (200, 201) or is_error_shape(got), got
+
+
+def test_concurrent_posts_lose_and_duplicate_nothing(service):
+    def create(i: int) -> int:
+        user = {"name": f"user {i}", "email": f"u{i}@example.com"}
+        got = call(service.port, Case("POST", "/users", json.dumps(user).encode()))
+        assert got.status == 201, got
+        return got.json["id"]
+
+    with concurrent.futures.ThreadPoolExecutor(16) as pool:
+        ids = list(pool.map(create, range(200), timeout=120))
+    assert len(set(ids)) == 200
+    for i, user_id in enumerate(ids):
+        got = call(service.port, Case("GET", f"/users/{user_id}"))
+        assert got.json == {"id": user_id, "name": f"user {i}", "email": f"u{i}@example.com"}
+
+
+def test_bad_input_never_brings_it_down(service):
+    for name in http_probes.PROBES:
+        http_probes.probe(service.port, name)
+    ten_mib = Case("POST", "/users", b"[" + b"1," * (5 << 20) + b"1]")
+    try:
+        assert call(service.port, ten_mib).status < 500
+    except ConnectionError:
+        pass  # refused before it was all sent (Axum stops reading after 2 MB)
+    assert http_probes.idle(service.port, wait=1).startswith(("kept open", "closed"))
+    assert call(service.port, Case("GET", "/health")).status == 200
+    assert service.process.poll() is None
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_stops_within_the_grace_period_with_an_idle_client(service, sig):
+    """An open connection that never sends a request must not hold shutdown up."""
+    with socket.create_connection(("127.0.0.1", service.port)):
+        assert call(service.port, Case("GET", "/health")).status == 200
+        status, _, stderr = service.stop(sig, timeout=5)
+    assert status == 0, stderr
+    assert port_released(service.port)
+
+
+@pytest.mark.parametrize("name", implementations())
+def test_listening_output_shown_on_the_page(name, users_argv, outputs):
+    users_argv(name)  # builds Rust first, where it is Rust
+    sample = FRAMEWORKS / IMPLEMENTATIONS[name]
+    (path,) = sample.glob("output.*.txt")
+    check_listening_output(outputs, path)
+
+
+def cell(got) -> str:
+    """The status, the field an error names, and what a duplicate key became."""
+    text = str(got.status)
+    if is_error_shape(got) and got.json["field"]:
+        text += f" `{got.json['field']}`"
+    elif got.status == 201:
+        text += f", name {got.json['name']}" if got.json["name"] in ("Ann", "Bob") else ""
+    elif not is_error_shape(got):
+        text += f", {got.content_type or 'no content type'}, not the error shape"
+    return text
+
+
+@pytest.mark.slow
+def test_behaviour_table(users_argv, outputs):
+    """Every case against every implementation; the page includes the table."""
+    columns = {}
+    for name in IMPLEMENTATIONS:
+        with running(users_argv(name)) as server:
+            columns[name] = {case: cell(answer(server, case)) for case in CASES}
+    lines = [
+        transcripts.GENERATED.format(test="tests/frameworks/test_users.py"),
+        "",
+        "| Request | " + " | ".join(IMPLEMENTATIONS) + " |",
+        "| --- |" + " --- |" * len(IMPLEMENTATIONS),
+    ]
+    for case in CASES:
+        lines.append(f"| {case} | " + " | ".join(columns[n][case] for n in IMPLEMENTATIONS) + " |")
+    outputs.file(TABLE, "\n".join(lines) + "\n")
+    checked(TABLE)
