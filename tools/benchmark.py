@@ -28,6 +28,7 @@ import os
 import pathlib
 import platform
 import re
+import shutil
 import signal
 import socket
 import statistics
@@ -119,7 +120,8 @@ def pinned(cpus: str | None, argv: list[str]) -> list[str]:
 
 
 @contextlib.contextmanager
-def server(argv: list[str], cpus: str | None):
+def server(argv: list[str], cpus: str | None, ready: tuple[str, bytes] = ("/", b"Hello, world!")):
+    """The server on a free port (its last argument), once GET `ready[0]` answers `ready[1]`."""
     port = free_port()
     process = subprocess.Popen(
         pinned(cpus, [*argv, str(port)]),
@@ -131,8 +133,9 @@ def server(argv: list[str], cpus: str | None):
         deadline = time.monotonic() + 30
         while True:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1) as answer:
-                    assert answer.read() == b"Hello, world!"
+                url = f"http://127.0.0.1:{port}{ready[0]}"
+                with urllib.request.urlopen(url, timeout=1) as answer:
+                    assert ready[1] is None or answer.read() == ready[1]
                 break
             except OSError:
                 if time.monotonic() > deadline or process.poll() is not None:
@@ -194,8 +197,16 @@ def parse_wrk(text: str) -> dict:
     }
 
 
-def wrk(port: int, seconds: float, connections: int, cpus: str | None) -> tuple[str, float]:
-    """Run wrk; returns its output and the CPU seconds it used."""
+def wrk(
+    port: int,
+    seconds: float,
+    connections: int,
+    cpus: str | None,
+    path: str = "/",
+    script: pathlib.Path | None = None,
+) -> tuple[str, float]:
+    """Run wrk (with a Lua `script` for requests other than GET); returns its output and
+    the CPU seconds it used."""
     argv = pinned(
         cpus,
         [
@@ -204,7 +215,8 @@ def wrk(port: int, seconds: float, connections: int, cpus: str | None) -> tuple[
             f"-c{connections}",
             f"-d{seconds}s",
             "--latency",
-            f"http://127.0.0.1:{port}/",
+            *(["-s", str(script)] if script else []),
+            f"http://127.0.0.1:{port}{path}",
         ],
     )
     process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -216,14 +228,29 @@ def wrk(port: int, seconds: float, connections: int, cpus: str | None) -> tuple[
     return output, usage.ru_utime + usage.ru_stime
 
 
-def http_run(setup: dict, seconds: float, warmup: float, connections: int) -> dict:
+def http_run(
+    setup: dict,
+    seconds: float,
+    warmup: float,
+    connections: int,
+    request: tuple[str, pathlib.Path | None] = ("/", None),
+    prepare=lambda port: None,
+) -> dict:
+    """One loaded run: `request` is the path and wrk's Lua script; `prepare(port)` runs
+    before the load (to create the user the GET asks for)."""
     wrk_core = setup["wrk_cpus"]
-    with server(setup["argv"], setup["server_cpus"]) as (process, port):
-        wrk(port, warmup, connections, wrk_core)
+    with server(
+        setup["argv"], setup["server_cpus"], setup.get("ready", ("/", b"Hello, world!"))
+    ) as (
+        process,
+        port,
+    ):
+        prepare(port)
+        wrk(port, warmup, connections, wrk_core, *request)
         cpu_before, peak = cpu_seconds(tree(process)), rss(tree(process))
         measured: dict = {}
         load = threading.Thread(
-            target=lambda: measured.update(run=wrk(port, seconds, connections, wrk_core))
+            target=lambda: measured.update(run=wrk(port, seconds, connections, wrk_core, *request))
         )
         started = time.monotonic()
         load.start()
@@ -416,6 +443,146 @@ def blocking_benchmark(args) -> dict:
     }
 
 
+FRAMEWORKS = ROOT / "snippets/frameworks"
+FRAMEWORK_SAMPLES = {
+    "Axum": "users_axum",
+    "Actix-web": "users_actix",
+    "Rocket": "users_rocket",
+    "Warp": "users_warp",
+    "FastAPI (uvicorn)": "users_fastapi",
+    "Flask (gunicorn gthread)": "users_flask",
+}
+ENDPOINTS = {
+    "GET /users/1": ("/users/1", None),
+    "POST /users": ("/users", ROOT / "tools/wrk_post_user.lua"),
+}
+
+
+def is_rust(sample: str) -> bool:
+    return (FRAMEWORKS / sample / "Cargo.toml").is_file()
+
+
+def framework_argv(sample: str, profile: str) -> list[str]:
+    if is_rust(sample):
+        return [str(ROOT / "target" / profile / sample)]
+    return [PYTHON, str(FRAMEWORKS / sample / f"{sample}.py")]
+
+
+def create_ann(port: int) -> None:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/users",
+        data=b'{"name": "Ann", "email": "ann@example.com"}',
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=5) as answer:
+        assert answer.status == 201
+
+
+def startup_ms(argv: list[str]) -> float:
+    """From starting the process to its first answered request (GET /health)."""
+    port = free_port()
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [*argv, str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1):
+                    return round(1e3 * (time.monotonic() - started), 1)
+            except OSError:
+                if process.poll() is not None or time.monotonic() - started > 30:
+                    raise RuntimeError(f"{argv} did not start serving") from None
+                time.sleep(0.005)
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=10)
+
+
+def clean_release_build_s(sample: str) -> float:
+    """`cargo build --release` of one sample from an empty target directory (crates already
+    downloaded), on every core."""
+    target = ROOT / "target/bench/clean-build"
+    shutil.rmtree(target, ignore_errors=True)
+    started = time.monotonic()
+    subprocess.run(
+        ["cargo", "build", "--locked", "--release", "-q", "-p", sample],
+        cwd=ROOT,
+        env={**os.environ, "CARGO_TARGET_DIR": str(target)},
+        check=True,
+    )
+    took = time.monotonic() - started
+    shutil.rmtree(target, ignore_errors=True)
+    return round(took, 1)
+
+
+def installed_mib(sample: str) -> float:
+    """What `pip install -r requirements.txt` puts on disk for a Python sample."""
+    site = ROOT / "target/bench" / f"site-{sample}"
+    shutil.rmtree(site, ignore_errors=True)
+    subprocess.run(
+        [PYTHON, "-m", "pip", "install", "-q", "--disable-pip-version-check", "--target"]
+        + [str(site), "-r", str(FRAMEWORKS / sample / "requirements.txt")],
+        check=True,
+    )
+    size = sum(f.stat().st_size for f in site.rglob("*") if f.is_file())
+    return round(size / 2**20, 1)
+
+
+def frameworks_benchmark(args) -> dict:
+    profile = "debug" if args.debug else "release"
+    cpus = len(os.sched_getaffinity(0))
+    server_cpus, wrk_cpus = ("0", "1") if cpus >= 2 else (None, None)
+    runs = {name: {endpoint: [] for endpoint in ENDPOINTS} for name in FRAMEWORK_SAMPLES}
+    startups: dict[str, list[float]] = {name: [] for name in FRAMEWORK_SAMPLES}
+    for i in range(args.runs):
+        for name, sample in FRAMEWORK_SAMPLES.items():  # interleaved, as for HTTP
+            argv = framework_argv(sample, profile)
+            setup = {
+                "argv": argv,
+                "server_cpus": server_cpus,
+                "wrk_cpus": wrk_cpus,
+                "ready": ("/health", None),
+            }
+            for endpoint, request in ENDPOINTS.items():
+                print(f"run {i + 1}/{args.runs}: {name}, {endpoint}", file=sys.stderr)
+                runs[name][endpoint].append(
+                    http_run(
+                        setup, args.seconds, args.warmup, args.connections, request, create_ann
+                    )
+                )
+            startups[name].append(startup_ms(pinned(server_cpus, argv)))
+    results = {}
+    for name, sample in FRAMEWORK_SAMPLES.items():
+        figures = {endpoint: summarise(r) for endpoint, r in runs[name].items()}
+        figures["startup_ms"] = statistics.median(startups[name])
+        if is_rust(sample):
+            binary = ROOT / "target" / profile / sample
+            figures["binary_mib"] = round(binary.stat().st_size / 2**20, 1)
+            if not args.skip_clean_builds:
+                print(f"clean release build: {sample}", file=sys.stderr)
+                figures["clean_release_build_s"] = clean_release_build_s(sample)
+        else:
+            figures["installed_mib"] = installed_mib(sample)
+        results[name] = figures
+    return {
+        "settings": {
+            "seconds": args.seconds,
+            "warmup_seconds": args.warmup,
+            "connections": args.connections,
+            "runs": args.runs,
+            "rust_profile": profile,
+            "cpus": {"server": server_cpus, "wrk": wrk_cpus},
+        },
+        "results": results,
+        "runs": runs,
+        "startup_ms": startups,
+    }
+
+
 # --- machine, charts, tables -----------------------------------------------------------
 
 
@@ -575,6 +742,48 @@ def blocking_table(data: dict, m: dict) -> str:
     return "\n".join(lines)
 
 
+def frameworks_table(data: dict, m: dict) -> str:
+    s = data["settings"]
+    lines = [
+        describe(m) + f" Each service on one core, wrk on the other, {s['connections']} "
+        f"connections, {s['seconds']} s per run after {s['warmup_seconds']} s of warm-up, median "
+        f"of {s['runs']} interleaved runs; Rust built in {s['rust_profile']} mode. GET reads "
+        "one stored user; every POST stores a new one.",
+        "",
+        "| Framework | GET req/s | POST req/s | CPU per GET | p99 GET | Peak RSS (GET) "
+        "| Start-up | Clean release build | On disk |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, f in data["results"].items():
+        get, post = f["GET /users/1"], f["POST /users"]
+        build = f"{f['clean_release_build_s']:.0f} s" if "clean_release_build_s" in f else "–"
+        disk = (
+            f"{f['binary_mib']:.1f} MiB binary"
+            if "binary_mib" in f
+            else f"{f['installed_mib']:.1f} MiB installed"
+        )
+        lines.append(
+            f"| {name} | {get['requests_per_s']['median']:,} "
+            f"| {post['requests_per_s']['median']:,} "
+            f"| {get['server_cpu_us_per_request']:.0f} µs | {get['latency_p99_ms']:.1f} ms "
+            f"| {get['peak_rss_mib']:.1f} MiB | {f['startup_ms']:.0f} ms | {build} | {disk} |"
+        )
+    errors = sum(e["errors"] for f in data["results"].values() for e in list(f.values())[:2])
+    lines += ["", f"Errors (socket errors and non-2xx answers) in all runs: {errors}."]
+    return "\n".join(lines)
+
+
+def choosing_cell(figures: dict) -> str:
+    """A Rust framework's figures as the Choosing table of the Frameworks page quotes them
+    (tests/frameworks/test_measured.py checks the page against docs/benchmarks)."""
+    get = figures["GET /users/1"]["requests_per_s"]["median"]
+    post = figures["POST /users"]["requests_per_s"]["median"]
+    build = figures.get("clean_release_build_s")
+    return f"{get:,} GET/s, {post:,} POST/s; {figures['binary_mib']:.1f} MiB binary" + (
+        f", {build:.0f} s clean build" if build is not None else ""
+    )
+
+
 def markers(name: str) -> tuple[str, str]:
     # The start marker says what writes the table, for whoever meets it in a page.
     return f"<!-- bench:{name}:start, written by ./dev bench -->", f"<!-- bench:{name}:end -->"
@@ -610,20 +819,39 @@ def main() -> int:
     )
     parser.add_argument(
         "--only",
-        choices=["http", "cpu", "blocking"],
+        choices=["http", "cpu", "blocking", "frameworks"],
         action="append",
         help="run only this part (may be given more than once; default: all)",
+    )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="the frameworks part with debug builds of the Rust services (the smoke test)",
+    )
+    parser.add_argument(
+        "--skip-clean-builds",
+        action="store_true",
+        help="leave out the clean release build of each Rust framework (minutes each)",
     )
     parser.add_argument("--out", type=pathlib.Path, default=OUT, help="where the data goes")
     parser.add_argument("--no-pages", action="store_true", help="leave docs/*.md alone")
     args = parser.parse_args()
 
-    parts = args.only or ["http", "cpu", "blocking"]
+    parts = args.only or ["http", "cpu", "blocking", "frameworks"]
     subprocess.run(
         [
             *("cargo", "build", "--locked", "--release", "-q"),
             *("-p", "hello_server", "-p", "prime_count", "-p", "blocking_in_async"),
         ],
+        cwd=ROOT,
+        check=True,
+    )
+    rust_services = [
+        arg for sample in FRAMEWORK_SAMPLES.values() if is_rust(sample) for arg in ("-p", sample)
+    ]
+    subprocess.run(
+        ["cargo", "build", "--locked", "-q", *([] if args.debug else ["--release"])]
+        + rust_services,
         cwd=ROOT,
         check=True,
     )
@@ -680,6 +908,27 @@ def main() -> int:
         (args.out / "blocking.json").write_text(json.dumps(blocking, indent=2) + "\n")
         printed.append(blocking_table(blocking, m))
         pages.append(("concurrency", "blocking", blocking_table(blocking, m)))
+    if "frameworks" in parts:
+        frameworks = {"machine": m, **frameworks_benchmark(args)}
+        (args.out / "frameworks.json").write_text(json.dumps(frameworks, indent=2) + "\n")
+        (args.out / "frameworks.svg").write_text(
+            bar_chart(
+                "Requests per second, one server core (higher is better)",
+                [
+                    (
+                        f"{name}, {endpoint.split()[0]}",
+                        f[endpoint]["requests_per_s"]["median"],
+                        f[endpoint]["requests_per_s"]["min"],
+                        f[endpoint]["requests_per_s"]["max"],
+                    )
+                    for name, f in frameworks["results"].items()
+                    for endpoint in ENDPOINTS
+                ],
+                "req/s",
+            )
+        )
+        printed.append(frameworks_table(frameworks, m))
+        pages.append(("frameworks", "frameworks", frameworks_table(frameworks, m)))
     print(*printed, sep="\n\n")
     if not args.no_pages:
         for page, name, text in pages:

@@ -10,6 +10,9 @@ FRAMEWORKS = ROOT / "snippets/frameworks"
 # The page's order: Rust frameworks, then Python ones.
 IMPLEMENTATIONS = {
     "Axum": "users_axum",
+    "Actix-web": "users_actix",
+    "Rocket": "users_rocket",
+    "Warp": "users_warp",
     "FastAPI": "users_fastapi",
     "Flask": "users_flask",
 }

@@ -20,7 +20,7 @@ MULTI_CORE = ["Rust: hyper 1.x, 2 cores", "Python: uvicorn + httptools + uvloop,
 
 
 @pytest.fixture(scope="module")
-def tiny_run(rust_toolchain, tmp_path_factory):
+def tiny_run(rust_binaries, tmp_path_factory):
     require(shutil.which("wrk"), "wrk is missing (Debian: apt-get install wrk)")
     out = tmp_path_factory.mktemp("bench")
     done = subprocess.run(
@@ -39,6 +39,9 @@ def tiny_run(rust_toolchain, tmp_path_factory):
             "20000",
             "--workers",
             "2",
+            # The services' debug builds from rust_binaries; clean builds take minutes.
+            "--debug",
+            "--skip-clean-builds",
             "--out",
             str(out),
             "--no-pages",
@@ -96,9 +99,28 @@ def test_blocking_data(tiny_run):
     assert "| Runtime | Job called in the task | Job moved to a thread |" in printed
 
 
+def test_frameworks_data(tiny_run):
+    out, printed = tiny_run
+    data = json.loads((out / "frameworks.json").read_text())
+    assert data["settings"]["rust_profile"] == "debug"
+    assert list(data["results"]) == list(benchmark.FRAMEWORK_SAMPLES)
+    for name, figures in data["results"].items():
+        for endpoint in benchmark.ENDPOINTS:
+            (run,) = data["runs"][name][endpoint]
+            got = figures[endpoint]
+            assert got["requests_per_s"]["median"] == round(run["requests_per_s"]) > 0, name
+            assert got["errors"] == 0, (name, endpoint)
+            assert got["server_cpu_us_per_request"] > 0 and got["peak_rss_mib"] > 0
+        assert figures["startup_ms"] == data["startup_ms"][name][0] > 0
+        sample = benchmark.FRAMEWORK_SAMPLES[name]
+        size = "binary_mib" if benchmark.is_rust(sample) else "installed_mib"
+        assert figures[size] > 0 and "clean_release_build_s" not in figures, name
+    assert "| Framework | GET req/s | POST req/s |" in printed
+
+
 def test_charts_are_svg_and_tables_are_printed(tiny_run):
     out, printed = tiny_run
-    for name in ("http.svg", "cpu.svg"):
+    for name in ("http.svg", "cpu.svg", "frameworks.svg"):
         root = ElementTree.parse(out / name).getroot()
         assert root.tag == "{http://www.w3.org/2000/svg}svg"
         assert root.find("{http://www.w3.org/2000/svg}title") is not None
@@ -109,7 +131,12 @@ def test_charts_are_svg_and_tables_are_printed(tiny_run):
 
 @pytest.mark.parametrize(
     ("page", "name"),
-    [("performance", "http"), ("concurrency", "cpu"), ("concurrency", "blocking")],
+    [
+        ("performance", "http"),
+        ("concurrency", "cpu"),
+        ("concurrency", "blocking"),
+        ("frameworks", "frameworks"),
+    ],
 )
 def test_pages_have_the_markers_the_tool_writes_between(page, name, tmp_path):
     copy = tmp_path / f"{page}.md"

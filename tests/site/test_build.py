@@ -52,3 +52,11 @@ def test_pages_load_nothing_from_other_hosts(built_site):
         for tag in re.findall(r"<(?:script|link|img|iframe)\b[^>]*>", html):
             if re.search(r'\b(?:src|href)="(?:https?:)?//', tag) and 'rel="canonical"' not in tag:
                 pytest.fail(f"{page.relative_to(built_site)} loads {tag}", pytrace=False)
+
+
+def test_highlighted_code_has_no_whitespace_spans(built_site):
+    """overrides/hooks/lighter_code.py drops them; the code's text stays (tests/browser
+    compares what each copy button copies with the sample file)."""
+    html = (built_site / "frameworks/index.html").read_text()
+    assert '<span class="w">' not in html
+    assert '<span class="k">fn</span> <span class="nf">main</span>' in html

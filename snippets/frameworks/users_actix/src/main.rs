@@ -1,0 +1,205 @@
+//! The users API of the Frameworks page, with Actix-web 4.
+use std::collections::HashMap;
+use std::process::ExitCode;
+use std::sync::Mutex;
+
+use actix_web::http::StatusCode;
+use actix_web::{
+    App, HttpResponse, HttpServer, ResponseError, error, get, post, web,
+};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+use tokio::signal::unix::{SignalKind, signal};
+
+/// Seconds shutdown waits for open connections (Actix's default is 30).
+const GRACE_SECONDS: u64 = 2;
+
+#[derive(Clone, Serialize)]
+struct User {
+    id: u64,
+    name: String,
+    email: String,
+}
+
+#[derive(Default)]
+struct Store {
+    next_id: u64,
+    users: HashMap<u64, User>,
+}
+
+/// Every error answers `{"error": ..., "field": ...}`.
+#[derive(Debug)]
+struct ApiError {
+    status: StatusCode,
+    error: String,
+    field: Option<&'static str>,
+}
+
+impl ApiError {
+    fn invalid(field: Option<&'static str>, error: &str) -> Self {
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        ApiError {
+            status,
+            error: error.to_string(),
+            field,
+        }
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str(&self.error)
+    }
+}
+
+/// What Actix calls to turn a handler's `Err` into a response.
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+    fn error_response(&self) -> HttpResponse {
+        let body = json!({ "error": self.error, "field": self.field });
+        HttpResponse::build(self.status).json(body)
+    }
+}
+
+/// Actix's own errors (a body that is not JSON: 400, not sent as JSON: 400,
+/// too big: 413; a path that does not fit: 400) keep their status and
+/// message, in our shape. Registered below with JsonConfig and PathConfig.
+fn our_shape(err: impl ResponseError) -> error::Error {
+    let (status, error) = (err.status_code(), err.to_string());
+    ApiError {
+        status,
+        error,
+        field: None,
+    }
+    .into()
+}
+
+fn text<'a>(
+    object: &'a Map<String, Value>,
+    field: &'static str,
+) -> Result<&'a str, ApiError> {
+    match object.get(field) {
+        Some(Value::String(text)) => Ok(text),
+        Some(_) => Err(ApiError::invalid(Some(field), "must be a string")),
+        None => Err(ApiError::invalid(Some(field), "is required")),
+    }
+}
+
+/// Checked by hand from the parsed JSON: deriving Deserialize for a struct
+/// would also accept a JSON array (`["Ann", "ann@example.com"]`) as one.
+fn new_user(body: &Value) -> Result<(String, String), ApiError> {
+    let Some(object) = body.as_object() else {
+        return Err(ApiError::invalid(None, "the body must be a JSON object"));
+    };
+    let (name, email) = (text(object, "name")?, text(object, "email")?);
+    if !(1..=50).contains(&name.chars().count()) {
+        return Err(ApiError::invalid(
+            Some("name"),
+            "must be 1 to 50 characters",
+        ));
+    }
+    if !email.contains('@') {
+        return Err(ApiError::invalid(Some("email"), "must contain @"));
+    }
+    Ok((name.to_string(), email.to_string()))
+}
+
+#[post("/users")]
+async fn create_user(
+    store: web::Data<Mutex<Store>>,
+    body: web::Json<Value>,
+) -> Result<HttpResponse, ApiError> {
+    let (name, email) = new_user(&body)?;
+    let mut store = store.lock().unwrap();
+    store.next_id += 1;
+    let user = User {
+        id: store.next_id,
+        name,
+        email,
+    };
+    store.users.insert(user.id, user.clone());
+    Ok(HttpResponse::Created().json(user))
+}
+
+#[get("/users/{id}")]
+async fn get_user(
+    store: web::Data<Mutex<Store>>,
+    id: web::Path<u64>,
+) -> Result<HttpResponse, ApiError> {
+    match store.lock().unwrap().users.get(&id) {
+        Some(user) => Ok(HttpResponse::Ok().json(user)),
+        None => Err(ApiError {
+            status: StatusCode::NOT_FOUND,
+            error: "no such user".to_string(),
+            field: None,
+        }),
+    }
+}
+
+#[get("/health")]
+async fn health() -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "status": "ok" }))
+}
+
+/// The first argument, else 3000; 0 picks a free port.
+fn port() -> Result<u16, String> {
+    match std::env::args().nth(1) {
+        Some(text) => text
+            .parse()
+            .map_err(|_| format!("the port must be 0 to 65535, not {text:?}")),
+        None => Ok(3000),
+    }
+}
+
+async fn serve() -> Result<(), String> {
+    // One store for every worker: Data is an Arc, each worker gets a clone.
+    let store = web::Data::new(Mutex::new(Store::default()));
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(store.clone())
+            .app_data(
+                web::JsonConfig::default().error_handler(|e, _| our_shape(e)),
+            )
+            .app_data(
+                web::PathConfig::default().error_handler(|e, _| our_shape(e)),
+            )
+            .service(create_user)
+            .service(get_user)
+            .service(health)
+    })
+    .shutdown_timeout(GRACE_SECONDS)
+    // Our own signal handling, registered before the Listening line, so that a
+    // signal that comes right after it is never missed.
+    .disable_signals()
+    .bind(("127.0.0.1", port()?))
+    .map_err(|err| format!("cannot listen: {err}"))?;
+
+    let err = |err: std::io::Error| err.to_string();
+    let mut interrupt = signal(SignalKind::interrupt()).map_err(err)?;
+    let mut terminate = signal(SignalKind::terminate()).map_err(err)?;
+    println!("Listening on http://{}", server.addrs()[0]);
+
+    let server = server.run();
+    let handle = server.handle();
+    tokio::spawn(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
+        }
+        handle.stop(true).await; // graceful, within shutdown_timeout
+    });
+    server.await.map_err(err)
+}
+
+#[actix_web::main]
+async fn main() -> ExitCode {
+    match serve().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

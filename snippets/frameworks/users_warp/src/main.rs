@@ -1,0 +1,229 @@
+//! The users API of the Frameworks page, with Warp 0.4.
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+use warp::filters::body::BodyDeserializeError;
+use warp::http::StatusCode;
+use warp::reject::{self, Reject, Rejection};
+use warp::{Filter, Reply};
+
+/// How long shutdown waits for open connections before it drops them.
+const GRACE: Duration = Duration::from_secs(2);
+/// The largest body read: Warp has no limit unless a filter sets one.
+const BODY_LIMIT: u64 = 64 * 1024;
+
+#[derive(Clone, Serialize)]
+struct User {
+    id: u64,
+    name: String,
+    email: String,
+}
+
+#[derive(Default)]
+struct Store {
+    next_id: u64,
+    users: HashMap<u64, User>,
+}
+
+type Shared = Arc<Mutex<Store>>;
+
+/// Every error answers `{"error": ..., "field": ...}`.
+#[derive(Debug)]
+struct ApiError {
+    status: StatusCode,
+    error: String,
+    field: Option<&'static str>,
+}
+
+/// A handler rejects with an ApiError; `recover` below turns it into JSON.
+impl Reject for ApiError {}
+
+impl ApiError {
+    fn new(status: StatusCode, error: &str) -> Self {
+        ApiError {
+            status,
+            error: error.to_string(),
+            field: None,
+        }
+    }
+    fn invalid(field: Option<&'static str>, error: &str) -> Self {
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        ApiError {
+            status,
+            error: error.to_string(),
+            field,
+        }
+    }
+}
+
+fn text<'a>(
+    object: &'a Map<String, Value>,
+    field: &'static str,
+) -> Result<&'a str, ApiError> {
+    match object.get(field) {
+        Some(Value::String(text)) => Ok(text),
+        Some(_) => Err(ApiError::invalid(Some(field), "must be a string")),
+        None => Err(ApiError::invalid(Some(field), "is required")),
+    }
+}
+
+/// Checked by hand from the parsed JSON: deriving Deserialize for a struct
+/// would also accept a JSON array (`["Ann", "ann@example.com"]`) as one.
+fn new_user(body: &Value) -> Result<(String, String), ApiError> {
+    let Some(object) = body.as_object() else {
+        return Err(ApiError::invalid(None, "the body must be a JSON object"));
+    };
+    let (name, email) = (text(object, "name")?, text(object, "email")?);
+    if !(1..=50).contains(&name.chars().count()) {
+        return Err(ApiError::invalid(
+            Some("name"),
+            "must be 1 to 50 characters",
+        ));
+    }
+    if !email.contains('@') {
+        return Err(ApiError::invalid(Some("email"), "must contain @"));
+    }
+    Ok((name.to_string(), email.to_string()))
+}
+
+async fn create_user(
+    body: Value,
+    store: Shared,
+) -> Result<impl Reply, Rejection> {
+    let (name, email) = new_user(&body).map_err(reject::custom)?;
+    let mut store = store.lock().unwrap();
+    store.next_id += 1;
+    let user = User {
+        id: store.next_id,
+        name,
+        email,
+    };
+    store.users.insert(user.id, user.clone());
+    let reply = warp::reply::json(&user);
+    Ok(warp::reply::with_status(reply, StatusCode::CREATED))
+}
+
+async fn get_user(id: u64, store: Shared) -> Result<impl Reply, Rejection> {
+    match store.lock().unwrap().users.get(&id) {
+        Some(user) => Ok(warp::reply::json(user)),
+        None => Err(reject::custom(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "no such user",
+        ))),
+    }
+}
+
+/// Every rejection, ours or Warp's, as our JSON error shape.
+async fn to_json(err: Rejection) -> Result<impl Reply, Infallible> {
+    let api = if let Some(api) = err.find::<ApiError>() {
+        ApiError {
+            error: api.error.clone(),
+            ..*api
+        }
+    } else if err.is_not_found() {
+        // also `/users/abc`: `u64` in the path does not match it
+        ApiError::new(StatusCode::NOT_FOUND, "not found")
+    } else if let Some(e) = err.find::<BodyDeserializeError>() {
+        ApiError::new(StatusCode::BAD_REQUEST, &e.to_string())
+    } else if err.find::<reject::UnsupportedMediaType>().is_some() {
+        ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "send JSON")
+    } else if err.find::<reject::PayloadTooLarge>().is_some() {
+        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body too large")
+    } else if err.find::<reject::LengthRequired>().is_some() {
+        ApiError::new(StatusCode::LENGTH_REQUIRED, "Content-Length required")
+    } else if err.find::<reject::MethodNotAllowed>().is_some() {
+        ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method not allowed")
+    } else {
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "unexpected")
+    };
+    let body = json!({ "error": api.error, "field": api.field });
+    Ok(warp::reply::with_status(
+        warp::reply::json(&body),
+        api.status,
+    ))
+}
+
+/// The first argument, else 3000; 0 picks a free port.
+fn port() -> Result<u16, String> {
+    match std::env::args().nth(1) {
+        Some(text) => text
+            .parse()
+            .map_err(|_| format!("the port must be 0 to 65535, not {text:?}")),
+        None => Ok(3000),
+    }
+}
+
+/// Resolves at the first Ctrl+C or SIGTERM; listening starts at once.
+fn shutdown_signal() -> std::io::Result<impl Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
+        }
+    })
+}
+
+async fn serve() -> Result<(), String> {
+    let store = Shared::default();
+    let with_store = warp::any().map(move || Arc::clone(&store));
+    let create = warp::path!("users")
+        .and(warp::post())
+        .and(warp::body::content_length_limit(BODY_LIMIT))
+        .and(warp::body::json())
+        .and(with_store.clone())
+        .and_then(create_user);
+    let read = warp::path!("users" / u64)
+        .and(warp::get())
+        .and(with_store)
+        .and_then(get_user);
+    let health = warp::path!("health")
+        .and(warp::get())
+        .map(|| warp::reply::json(&json!({ "status": "ok" })));
+    let routes = create.or(read).or(health).recover(to_json);
+
+    // warp::serve(...).bind panics when the port is taken; this is an error.
+    let listener = TcpListener::bind(("127.0.0.1", port()?))
+        .await
+        .map_err(|err| format!("cannot listen: {err}"))?;
+    let shutdown = shutdown_signal().map_err(|err| err.to_string())?;
+    let local = listener.local_addr().map_err(|err| err.to_string())?;
+    println!("Listening on http://{local}");
+
+    // Warp's graceful shutdown waits for every connection, with no limit:
+    // race it against the grace period, started by the signal.
+    let signalled = Arc::new(Notify::new());
+    let notify = Arc::clone(&signalled);
+    let server = warp::serve(routes).incoming(listener).graceful(async move {
+        shutdown.await;
+        notify.notify_one();
+    });
+    tokio::select! {
+        () = server.run() => {}
+        () = async {
+            signalled.notified().await;
+            tokio::time::sleep(GRACE).await;
+        } => {}
+    }
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match serve().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

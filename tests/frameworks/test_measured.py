@@ -1,0 +1,40 @@
+"""The Frameworks page quotes ./dev bench's figures in its Choosing table: they must be the
+ones in docs/benchmarks/frameworks.json, which the bench wrote with the table above it."""
+
+import json
+
+import pytest
+
+from tests.support import ROOT
+from tools import benchmark
+
+DATA = ROOT / "docs/benchmarks/frameworks.json"
+
+
+@pytest.mark.parametrize(
+    "name", [n for n, s in benchmark.FRAMEWORK_SAMPLES.items() if benchmark.is_rust(s)]
+)
+def test_choosing_table_quotes_the_benchmark(name):
+    figures = json.loads(DATA.read_text())["results"][name]
+    page = (ROOT / "docs/frameworks.md").read_text()
+    choosing = page[page.index("## Choosing") :]
+    (row,) = [
+        line for line in choosing.splitlines() if line.startswith("| ") and f" {name} |" in line
+    ]
+    assert benchmark.choosing_cell(figures) in row, (
+        f"docs/frameworks.md's Choosing table: {name}'s figures differ from {DATA.name}; "
+        f"they are: {benchmark.choosing_cell(figures)}"
+    )
+
+
+@pytest.mark.parametrize(
+    "name", [n for n, s in benchmark.FRAMEWORK_SAMPLES.items() if not benchmark.is_rust(s)]
+)
+def test_choosing_section_quotes_the_python_services(name):
+    figures = json.loads(DATA.read_text())["results"][name]
+    page = (ROOT / "docs/frameworks.md").read_text()
+    served = f"{figures['GET /users/1']['requests_per_s']['median']:,} GET/s"
+    short = name.split()[0]
+    assert (
+        f"{short} served {served}" in page or f"and {short} {served.removesuffix(' GET/s')}" in page
+    )
