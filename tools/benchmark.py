@@ -370,6 +370,14 @@ CPU_VARIANTS = {
 }
 
 
+def spread(values: list[float], unit: str, digits: int) -> dict[str, float]:
+    """Median, lowest and highest of a series of timings, keyed by unit (`median_s`, ...)."""
+    return {
+        f"{name}_{unit}": round(f(values), digits)
+        for name, f in (("median", statistics.median), ("min", min), ("max", max))
+    }
+
+
 def cpu_benchmark(args) -> dict:
     workers = sorted({1, 2, os.cpu_count() or 1})
     times: dict[str, dict[str, list]] = {v: {str(n): [] for n in workers} for v in CPU_VARIANTS}
@@ -387,15 +395,7 @@ def cpu_benchmark(args) -> dict:
                     raise RuntimeError(f"{variant} printed {out!r}, others {expected!r}")
                 expected = out
     results = {
-        variant: {
-            n: {
-                "median_s": round(statistics.median(t), 3),
-                "min_s": round(min(t), 3),
-                "max_s": round(max(t), 3),
-            }
-            for n, t in by_n.items()
-        }
-        for variant, by_n in times.items()
+        variant: {n: spread(t, "s", 3) for n, t in by_n.items()} for variant, by_n in times.items()
     }
     for by_n in results.values():
         one = by_n["1"]["median_s"]
@@ -429,14 +429,7 @@ def blocking_benchmark(args) -> dict:
     return {
         "settings": {"runs": args.runs, "heartbeat_ms": 50, "job_ms": 300},
         "results": {
-            variant: {
-                how: {
-                    "median_ms": round(statistics.median(t), 1),
-                    "min_ms": round(min(t), 1),
-                    "max_ms": round(max(t), 1),
-                }
-                for how, t in by_how.items()
-            }
+            variant: {how: spread(t, "ms", 1) for how, t in by_how.items()}
             for variant, by_how in late.items()
         },
         "runs": late,
