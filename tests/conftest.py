@@ -2,6 +2,7 @@
 
 import pathlib
 import subprocess
+import tomllib
 
 import pytest
 
@@ -43,11 +44,29 @@ def outputs(request) -> transcripts.Outputs:
     return transcripts.Outputs(request.config.getoption("--update-outputs"))
 
 
+def packages_tested(items) -> list[str]:
+    """The workspace members under snippets/<topic>/ for each tests/<topic>/ this run
+    collected: `./dev test tests/safety` builds only the Safety samples."""
+    topics = {
+        item.path.relative_to(ROOT / "tests").parts[0]
+        for item in items
+        if item.path.is_relative_to(ROOT / "tests")
+    }
+    workspace = tomllib.loads((ROOT / "Cargo.toml").read_text())["workspace"]["members"]
+    return [
+        tomllib.loads((ROOT / member / "Cargo.toml").read_text())["package"]["name"]
+        for member in workspace
+        if pathlib.PurePath(member).parts[1] in topics
+    ]
+
+
 @pytest.fixture(scope="session")
-def rust_binaries(rust_toolchain) -> pathlib.Path:
-    """Build the workspace once per session; cargo's own errors name the broken file."""
+def rust_binaries(request, rust_toolchain) -> pathlib.Path:
+    """Build the samples of the topics under test, once per session; cargo's own errors
+    name the broken file."""
+    packages = packages_tested(request.session.items)
     done = subprocess.run(
-        ["cargo", "build", "--locked", "--workspace"],
+        ["cargo", "build", "--locked", *(f"--package={name}" for name in packages)],
         cwd=ROOT,
         stdin=subprocess.DEVNULL,
         capture_output=True,

@@ -1,6 +1,7 @@
 """Measure the Performance and Concurrency pages' claims on this machine.
 
-`./dev bench` builds the Rust samples in release mode, then:
+`./dev bench` builds the Rust samples in release mode (`--debug`: debug, for the smoke
+test), then:
 
 - HTTP: starts each "Hello, world!" server on 127.0.0.1, one at a time, and loads it with
   wrk (server and wrk pinned to different cores where there are two), with a warm-up, a
@@ -82,8 +83,25 @@ WITH_NAGLE = (
     "s.Hello.disable_nagle_algorithm = False; s.main()"
 )
 
+# Where the Rust samples' binaries are: release builds, or debug ones for the smoke test
+# (`--debug`, set in main before anything runs), which reuses the tests' build.
+TARGET = ROOT / "target/release"
+
+
+class RustBinary(os.PathLike):
+    """A sample's binary in TARGET, looked up when a command runs, not at import."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __fspath__(self) -> str:
+        return str(TARGET / self.name)
+
+    __str__ = __fspath__
+
+
 SERVERS = {
-    "Rust: hyper 1.x (the sample)": [str(ROOT / "target/release/hello_server")],
+    "Rust: hyper 1.x (the sample)": [RustBinary("hello_server")],
     "Python: uvicorn + httptools + uvloop": uvicorn("httptools", "uvloop"),
     "Python: uvicorn + h11 + asyncio": uvicorn("h11", "asyncio"),
     "Python: granian (Rust server, ASGI app)": [
@@ -246,7 +264,8 @@ def http_run(
         port,
     ):
         prepare(port)
-        wrk(port, warmup, connections, wrk_core, *request)
+        if warmup:
+            wrk(port, warmup, connections, wrk_core, *request)
         cpu_before, peak = cpu_seconds(tree(process)), rss(tree(process))
         measured: dict = {}
         load = threading.Thread(
@@ -338,6 +357,7 @@ def http_benchmark(args) -> dict:
             "connections": args.connections,
             "runs": args.runs,
             "wrk_threads": 1,
+            "rust_profile": TARGET.name,
         },
         "cpus": {
             name: {"server": v["server_cpus"], "wrk": v["wrk_cpus"]} for name, v in variants.items()
@@ -351,7 +371,7 @@ def http_benchmark(args) -> dict:
 
 PRIMES = ROOT / "snippets/concurrency/prime_count"
 CPU_VARIANTS = {
-    "Rust threads": lambda limit, n: [str(ROOT / "target/release/prime_count"), str(limit), str(n)],
+    "Rust threads": lambda limit, n: [RustBinary("prime_count"), str(limit), str(n)],
     "Python threads": lambda limit, n: [PYTHON, str(PRIMES / "prime_count.py"), str(limit), str(n)],
     "Python processes": lambda limit, n: [
         PYTHON,
@@ -360,7 +380,7 @@ CPU_VARIANTS = {
         str(n),
         "processes",
     ],
-    # PYTHONPATH names the release build of the PyO3 sample (see main).
+    # PYTHONPATH names the build of the PyO3 sample (see main).
     "Python threads calling Rust (PyO3)": lambda limit, n: [
         PYTHON,
         str(ROOT / "snippets/concurrency/prime_count_pyo3/prime_count_pyo3.py"),
@@ -402,7 +422,12 @@ def cpu_benchmark(args) -> dict:
         for figures in by_n.values():
             figures["speedup_vs_1"] = round(one / figures["median_s"], 2)
     return {
-        "settings": {"limit": args.limit, "runs": args.runs, "workers": workers},
+        "settings": {
+            "limit": args.limit,
+            "runs": args.runs,
+            "workers": workers,
+            "rust_profile": TARGET.name,
+        },
         "answer": expected.strip(),
         "results": results,
         "runs": times,
@@ -411,7 +436,7 @@ def cpu_benchmark(args) -> dict:
 
 BLOCKING = ROOT / "snippets/concurrency/blocking_in_async"
 BLOCKING_VARIANTS = {
-    "Rust (tokio, one thread)": [str(ROOT / "target/release/blocking_in_async"), "--timings"],
+    "Rust (tokio, one thread)": [RustBinary("blocking_in_async"), "--timings"],
     "Python (asyncio)": [PYTHON, str(BLOCKING / "blocking_in_async.py"), "--timings"],
 }
 LATE = re.compile(r"(?m)^(.+): .*\n  heartbeat late by ([\d.]+) ms$")
@@ -427,7 +452,12 @@ def blocking_benchmark(args) -> dict:
             for how, ms in LATE.findall(out):
                 late[variant].setdefault(how, []).append(float(ms))
     return {
-        "settings": {"runs": args.runs, "heartbeat_ms": 50, "job_ms": 300},
+        "settings": {
+            "runs": args.runs,
+            "heartbeat_ms": 50,
+            "job_ms": 300,
+            "rust_profile": TARGET.name,
+        },
         "results": {
             variant: {how: spread(t, "ms", 1) for how, t in by_how.items()}
             for variant, by_how in late.items()
@@ -455,9 +485,9 @@ def is_rust(sample: str) -> bool:
     return (FRAMEWORKS / sample / "Cargo.toml").is_file()
 
 
-def framework_argv(sample: str, profile: str) -> list[str]:
+def framework_argv(sample: str) -> list[str]:
     if is_rust(sample):
-        return [str(ROOT / "target" / profile / sample)]
+        return [str(TARGET / sample)]
     return [PYTHON, str(FRAMEWORKS / sample / f"{sample}.py")]
 
 
@@ -513,27 +543,31 @@ def clean_release_build_s(sample: str) -> float:
 
 
 def installed_mib(sample: str) -> float:
-    """What `pip install -r requirements.txt` puts on disk for a Python sample."""
+    """What `pip install -r requirements.txt` puts on disk for a Python sample (installed
+    again only when the file changed)."""
     site = ROOT / "target/bench" / f"site-{sample}"
-    shutil.rmtree(site, ignore_errors=True)
-    subprocess.run(
-        [PYTHON, "-m", "pip", "install", "-q", "--disable-pip-version-check", "--target"]
-        + [str(site), "-r", str(FRAMEWORKS / sample / "requirements.txt")],
-        check=True,
-    )
+    requirements = (FRAMEWORKS / sample / "requirements.txt").read_text()
+    stamp = site.with_name(f"{site.name}.requirements.txt")
+    if not stamp.is_file() or stamp.read_text() != requirements:
+        shutil.rmtree(site, ignore_errors=True)
+        subprocess.run(
+            [PYTHON, "-m", "pip", "install", "-q", "--disable-pip-version-check", "--target"]
+            + [str(site), "-r", str(FRAMEWORKS / sample / "requirements.txt")],
+            check=True,
+        )
+        stamp.write_text(requirements)
     size = sum(f.stat().st_size for f in site.rglob("*") if f.is_file())
     return round(size / 2**20, 1)
 
 
 def frameworks_benchmark(args) -> dict:
-    profile = "debug" if args.debug else "release"
     cpus = len(os.sched_getaffinity(0))
     server_cpus, wrk_cpus = ("0", "1") if cpus >= 2 else (None, None)
     runs = {name: {endpoint: [] for endpoint in ENDPOINTS} for name in FRAMEWORK_SAMPLES}
     startups: dict[str, list[float]] = {name: [] for name in FRAMEWORK_SAMPLES}
     for i in range(args.runs):
         for name, sample in FRAMEWORK_SAMPLES.items():  # interleaved, as for HTTP
-            argv = framework_argv(sample, profile)
+            argv = framework_argv(sample)
             setup = {
                 "argv": argv,
                 "server_cpus": server_cpus,
@@ -553,7 +587,7 @@ def frameworks_benchmark(args) -> dict:
         figures = {endpoint: summarise(r) for endpoint, r in runs[name].items()}
         figures["startup_ms"] = statistics.median(startups[name])
         if is_rust(sample):
-            binary = ROOT / "target" / profile / sample
+            binary = TARGET / sample
             figures["binary_mib"] = round(binary.stat().st_size / 2**20, 1)
             if not args.skip_clean_builds:
                 print(f"clean release build: {sample}", file=sys.stderr)
@@ -567,7 +601,7 @@ def frameworks_benchmark(args) -> dict:
             "warmup_seconds": args.warmup,
             "connections": args.connections,
             "runs": args.runs,
-            "rust_profile": profile,
+            "rust_profile": TARGET.name,
             "cpus": {"server": server_cpus, "wrk": wrk_cpus},
         },
         "results": results,
@@ -800,7 +834,9 @@ def compare_with_previous(path: pathlib.Path, http: dict) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10, help="measured wrk run per server")
-    parser.add_argument("--warmup", type=int, default=2, help="wrk warm-up per server run")
+    parser.add_argument(
+        "--warmup", type=int, default=2, help="wrk warm-up per server run (0: none)"
+    )
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--limit", type=int, default=1_000_000, help="primes below this")
@@ -819,7 +855,7 @@ def main() -> int:
     parser.add_argument(
         "--debug",
         action="store_true",
-        help="the frameworks part with debug builds of the Rust services (the smoke test)",
+        help="debug builds of the Rust samples, as the tests build them (the smoke test)",
     )
     parser.add_argument(
         "--skip-clean-builds",
@@ -831,25 +867,21 @@ def main() -> int:
     args = parser.parse_args()
 
     parts = args.only or ["http", "cpu", "blocking", "frameworks"]
+    global TARGET
+    TARGET = ROOT / "target" / ("debug" if args.debug else "release")
+    samples = ["hello_server", "prime_count", "blocking_in_async"]
+    samples += [sample for sample in FRAMEWORK_SAMPLES.values() if is_rust(sample)]
     subprocess.run(
-        [
-            *("cargo", "build", "--locked", "--release", "-q"),
-            *("-p", "hello_server", "-p", "prime_count", "-p", "blocking_in_async"),
-        ],
-        cwd=ROOT,
-        check=True,
-    )
-    rust_services = [
-        arg for sample in FRAMEWORK_SAMPLES.values() if is_rust(sample) for arg in ("-p", sample)
-    ]
-    subprocess.run(
-        ["cargo", "build", "--locked", "-q", *([] if args.debug else ["--release"])]
-        + rust_services,
+        # Debug: the whole workspace, as the tests build it (other packages would unify
+        # crate features differently, and cargo would build those crates again).
+        ["cargo", "build", "--locked", "-q"]
+        + (["--workspace"] if args.debug else ["--release", *(f"--package={s}" for s in samples)]),
         cwd=ROOT,
         check=True,
     )
     if "cpu" in parts:
-        site = pyo3_module.build(ROOT / "target/bench/fast_primes", release=True)
+        built = ROOT / "target/bench" / ("fast_primes-debug" if args.debug else "fast_primes")
+        site = pyo3_module.build(built, release=not args.debug)
         os.environ["PYTHONPATH"] = str(site)
     m = machine()
     args.out.mkdir(parents=True, exist_ok=True)

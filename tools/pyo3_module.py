@@ -1,10 +1,14 @@
 """Build the PyO3 sample of the Concurrency page into a folder Python imports it from.
 
-maturin builds a wheel (as `pip install .` would, but with the workspace's `Cargo.lock`
-and target directory); pip unpacks it into `<into>/site`, which goes on `sys.path` or
+maturin builds a wheel (as `pip install .` would, but with the workspace's `Cargo.lock`);
+pip unpacks it into `<into>/site`, which goes on `sys.path` or
 `PYTHONPATH`. The tests build it in debug mode, `./dev bench` in release mode.
+
+maturin builds in a target directory of its own: it configures PyO3 differently from a
+plain `cargo build --workspace`, and in a shared one each would rebuild PyO3 after the other.
 """
 
+import os
 import pathlib
 import subprocess
 import sys
@@ -16,7 +20,13 @@ SAMPLE = ROOT / "snippets/concurrency/prime_count_pyo3"
 
 def run(command: list[str]) -> None:
     done = subprocess.run(
-        command, cwd=ROOT, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=900
+        command,
+        cwd=ROOT,
+        env={**os.environ, "CARGO_TARGET_DIR": str(ROOT / "target/maturin")},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed:\n{done.stdout}{done.stderr}")

@@ -5,8 +5,13 @@ them (what the copy button copies) become a new cargo project outside the worksp
 built with the workspace's `Cargo.lock` copied in, so with the very versions the pages were
 made with: the test fails if cargo would lock any other. A Python sample that needs packages
 runs in a new virtual environment with only the `requirements.txt` its page shows.
+
+The projects and environments are kept in target/copy-paste, like cargo's builds: a project's
+files are rewritten only when the page changed them, and an environment is named by the hash
+of everything installed into it, so a run with nothing changed reuses the last one's.
 """
 
+import hashlib
 import os
 import pathlib
 import re
@@ -21,6 +26,7 @@ from tests import toolchain, transcripts
 from tests.servers import running
 from tests.support import PAGES, ROOT, checked, code_blocks
 
+COPIES = ROOT / "target/copy-paste"
 WORKSPACE = tomllib.loads((ROOT / "Cargo.toml").read_text())["workspace"]["members"]
 MEMBERS = [member for member in WORKSPACE if (ROOT / member / "src/main.rs").is_file()]
 # Python modules written in Rust: built with `pip install .`, as their page says.
@@ -40,6 +46,40 @@ def locked(lock: pathlib.Path) -> set[tuple[str, str, str | None]]:
     }
 
 
+def write_project(folder: pathlib.Path, files: dict[str, str]) -> pathlib.Path:
+    """`folder` holding `files` (relative path -> text); files whose text is already there
+    keep their time stamps, so cargo finds its last build of them still fresh."""
+    for name, text in files.items():
+        path = folder / name
+        if not path.is_file() or path.read_text() != text:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+    return folder
+
+
+def environment(files: dict[str, str], install: list[str], cwd: pathlib.Path) -> str:
+    """The Python of a virtual environment into which `pip install *install` (run in `cwd`,
+    which holds `files`) succeeded: made new, unless one made from the same files exists."""
+    key = hashlib.sha256(repr((sys.version, sorted(files.items()), install)).encode())
+    venv = COPIES / "venvs" / key.hexdigest()[:16]
+    python = str(venv / "bin/python")
+    if (venv / "installed").is_file():
+        return python
+    subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True, timeout=300)
+    done = subprocess.run(
+        [python, "-m", "pip", "install", "-q", "--disable-pip-version-check", *install],
+        cwd=cwd,
+        env=cargo_env(),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    (venv / "installed").touch()
+    return python
+
+
 def is_server(member: str) -> bool:
     return "_server" in member or member.startswith("snippets/frameworks/")
 
@@ -48,12 +88,15 @@ def is_server(member: str) -> bool:
 @pytest.mark.parametrize("member", MEMBERS)
 def test_rust_sample_builds_from_the_page(member, rust_toolchain, tmp_path):
     shown = shown_files()
-    project = tmp_path / pathlib.Path(member).name
     for name in ("Cargo.toml", "src/main.rs"):
         assert f"{member}/{name}" in shown, f"no page shows {member}/{name}"
-        (project / name).parent.mkdir(parents=True, exist_ok=True)
-        (project / name).write_text(shown[f"{member}/{name}"])
-    (project / "Cargo.lock").write_text((ROOT / "Cargo.lock").read_text())
+    project = write_project(
+        COPIES / "projects" / pathlib.Path(member).name,
+        {
+            **{name: shown[f"{member}/{name}"] for name in ("Cargo.toml", "src/main.rs")},
+            "Cargo.lock": (ROOT / "Cargo.lock").read_text(),
+        },
+    )
     done = subprocess.run(
         ["cargo", "build", "-q"],
         cwd=project,
@@ -67,11 +110,7 @@ def test_rust_sample_builds_from_the_page(member, rust_toolchain, tmp_path):
     changed = locked(project / "Cargo.lock") - locked(ROOT / "Cargo.lock")
     assert not changed, f"cargo locked other versions than the workspace: {sorted(changed)}"
 
-    binary = str(
-        ROOT
-        / "target/copy-paste/debug"
-        / tomllib.loads(shown[f"{member}/Cargo.toml"])["package"]["name"]
-    )
+    binary = str(COPIES / "debug" / tomllib.loads(shown[f"{member}/Cargo.toml"])["package"]["name"])
     if is_server(member):
         with running([binary, "0"]) as server:
             assert server.request("GET", "/health")[:1] == (200,)  # every server has it
@@ -85,7 +124,7 @@ def cargo_env() -> dict[str, str]:
     return {
         **os.environ,
         "RUSTFLAGS": "-D warnings",  # as in the workspace, so dependencies are reused
-        "CARGO_TARGET_DIR": str(ROOT / "target/copy-paste"),
+        "CARGO_TARGET_DIR": str(COPIES),
         "RUSTUP_TOOLCHAIN": os.environ.get("RUSTUP_TOOLCHAIN") or toolchain.pinned(),
     }
 
@@ -96,23 +135,12 @@ def test_python_module_in_rust_installs_with_pip_from_the_page(member, rust_tool
     """`pip install .` in a new virtual environment, in a folder holding the files the page
     shows (pip fetches the pinned maturin), then the page's program, run by that Python."""
     shown = shown_files()
-    project = tmp_path / "project"
-    for name in ("Cargo.toml", "pyproject.toml", "src/lib.rs"):
-        (project / name).parent.mkdir(parents=True, exist_ok=True)
-        (project / name).write_text(shown[f"{member}/{name}"])
-    (project / "Cargo.lock").write_text((ROOT / "Cargo.lock").read_text())
-    subprocess.run([sys.executable, "-m", "venv", str(tmp_path / "venv")], check=True, timeout=300)
-    python = str(tmp_path / "venv/bin/python")
-    install = subprocess.run(
-        [python, "-m", "pip", "install", "-q", "--disable-pip-version-check", "."],
-        cwd=project,
-        env=cargo_env(),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert install.returncode == 0, install.stdout + install.stderr
+    files = {
+        name: shown[f"{member}/{name}"] for name in ("Cargo.toml", "pyproject.toml", "src/lib.rs")
+    }
+    files["Cargo.lock"] = (ROOT / "Cargo.lock").read_text()
+    project = write_project(tmp_path / "project", files)
+    python = environment(files, ["."], cwd=project)
     changed = locked(project / "Cargo.lock") - locked(ROOT / "Cargo.lock")
     assert not changed, f"cargo locked other versions than the workspace: {sorted(changed)}"
 
@@ -151,27 +179,9 @@ def test_python_sample_runs_with_only_what_the_page_names(requirements, tmp_path
     (script,) = [
         path for path in shown if pathlib.PurePath(path).parent == folder and path.endswith(".py")
     ]
-    (tmp_path / "requirements.txt").write_text(shown[requirements])
+    files = {"requirements.txt": shown[requirements]}
+    python = environment(files, ["-r", "requirements.txt"], cwd=write_project(tmp_path, files))
     (tmp_path / "sample.py").write_text(shown[script])
-    subprocess.run([sys.executable, "-m", "venv", str(tmp_path / "venv")], check=True, timeout=300)
-    python = str(tmp_path / "venv/bin/python")
-    install = subprocess.run(
-        [
-            python,
-            "-m",
-            "pip",
-            "install",
-            "-q",
-            "--disable-pip-version-check",
-            "-r",
-            "requirements.txt",
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert install.returncode == 0, install.stderr
     with running([python, str(tmp_path / "sample.py"), "0"]) as server:
         assert server.request("GET", "/health")[:1] == (200,)  # every server has it
     checked(ROOT / requirements)
