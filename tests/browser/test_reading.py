@@ -52,3 +52,26 @@ def test_dark_mode_toggle_switches_and_is_remembered(browser, site_url):
         assert scheme() == "default"
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(("scheme", "palette"), [("light", "default"), ("dark", "slate")])
+def test_plain_names_look_the_same_without_their_spans(browser, site_url, scheme, palette):
+    """overrides/hooks/lighter_code.py drops `<span class="n">` from highlighted code,
+    which is right only while Material gives plain names the code's own colour."""
+    context = browser.new_context(color_scheme=scheme, base_url=site_url)
+    try:
+        page = context.new_page()
+        page.goto("safety/")
+        assert page.locator("body").get_attribute("data-md-color-scheme") == palette
+        code, name = page.evaluate(
+            """() => {
+                const code = document.querySelector(".highlight code");
+                const name = code.appendChild(document.createElement("span"));
+                name.className = "n";
+                name.textContent = "name";
+                return [getComputedStyle(code).color, getComputedStyle(name).color];
+            }"""
+        )
+        assert name == code
+    finally:
+        context.close()

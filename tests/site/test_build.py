@@ -54,9 +54,25 @@ def test_pages_load_nothing_from_other_hosts(built_site):
                 pytest.fail(f"{page.relative_to(built_site)} loads {tag}", pytrace=False)
 
 
-def test_highlighted_code_has_no_whitespace_spans(built_site):
-    """overrides/hooks/lighter_code.py drops them; the code's text stays (tests/browser
-    compares what each copy button copies with the sample file)."""
+def test_highlighted_code_has_no_unstyled_spans(built_site):
+    """overrides/hooks/lighter_code.py drops whitespace and plain-name spans; the code's text
+    stays (tests/browser compares what each copy button copies with the sample file)."""
     html = (built_site / "frameworks/index.html").read_text()
-    assert '<span class="w">' not in html
+    assert '<span class="w">' not in html and '<span class="n">' not in html
     assert '<span class="k">fn</span> <span class="nf">main</span>' in html
+    assert '<span class="kd">let</span> body <span class="o">=</span> json<span' in html
+
+
+def test_charts_load_lazily_with_their_size(built_site):
+    """overrides/hooks/lazy_charts.py: every chart of every page, the size its own."""
+    charts = 0
+    for page in built_site.rglob("*.html"):
+        for tag in re.findall(r"<img\b[^>]*>", page.read_text()):
+            src = re.search(r'src="([^"]+)"', tag)[1]
+            if not src.endswith(".svg") or "assets/" in src:
+                continue
+            svg = (page.parent / src).resolve().read_text()
+            width, height = re.search(r'viewBox="0 0 (\d+) (\d+)"', svg).groups()
+            assert f'loading="lazy" width="{width}" height="{height}"' in tag, (page, tag)
+            charts += 1
+    assert charts == len(list((ROOT / "docs/benchmarks").glob("*.svg")))
