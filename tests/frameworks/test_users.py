@@ -80,6 +80,7 @@ def test_requests_the_contract_leaves_open_never_get_a_500(service, case):
     assert got.status in (200, 201) or is_error_shape(got), got
 
 
+@pytest.mark.slow
 def test_concurrent_posts_lose_and_duplicate_nothing(service):
     def create(i: int) -> int:
         user = {"name": f"user {i}", "email": f"u{i}@example.com"}
@@ -95,6 +96,7 @@ def test_concurrent_posts_lose_and_duplicate_nothing(service):
         assert got.json == {"id": user_id, "name": f"user {i}", "email": f"u{i}@example.com"}
 
 
+@pytest.mark.slow
 def test_bad_input_never_brings_it_down(service):
     for name in http_probes.PROBES:
         http_probes.probe(service.port, name)
@@ -108,6 +110,7 @@ def test_bad_input_never_brings_it_down(service):
     assert service.process.poll() is None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_stops_within_the_grace_period_with_an_idle_client(service, sig):
     """An open connection that never sends a request must not hold shutdown up."""
