@@ -67,8 +67,18 @@ def environment(files: dict[str, str], install: list[str], cwd: pathlib.Path) ->
     if (venv / "installed").is_file():
         return python
     subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True, timeout=300)
-    done = subprocess.run(
-        [python, "-m", "pip", "install", "-q", "--disable-pip-version-check", *install],
+    done = build(
+        [python, "-m", "pip", "install", "-q", "--disable-pip-version-check", *install], cwd
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    (venv / "installed").touch()
+    return python
+
+
+def build(command: list[str], cwd: pathlib.Path) -> subprocess.CompletedProcess:
+    """cargo, or pip building a Rust extension, with the copy-paste target directory."""
+    return subprocess.run(
+        command,
         cwd=cwd,
         env=cargo_env(),
         stdin=subprocess.DEVNULL,
@@ -76,9 +86,6 @@ def environment(files: dict[str, str], install: list[str], cwd: pathlib.Path) ->
         text=True,
         timeout=900,
     )
-    assert done.returncode == 0, done.stdout + done.stderr
-    (venv / "installed").touch()
-    return python
 
 
 def is_server(member: str) -> bool:
@@ -87,7 +94,7 @@ def is_server(member: str) -> bool:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("member", MEMBERS)
-def test_rust_sample_builds_from_the_page(member, rust_toolchain, tmp_path):
+def test_rust_sample_builds_from_the_page(member, rust_toolchain):
     shown = shown_files()
     for name in ("Cargo.toml", "src/main.rs"):
         assert f"{member}/{name}" in shown, f"no page shows {member}/{name}"
@@ -98,15 +105,7 @@ def test_rust_sample_builds_from_the_page(member, rust_toolchain, tmp_path):
             "Cargo.lock": (ROOT / "Cargo.lock").read_text(),
         },
     )
-    done = subprocess.run(
-        ["cargo", "build", "-q"],
-        cwd=project,
-        env=cargo_env(),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+    done = build(["cargo", "build", "-q"], project)
     assert done.returncode == 0, done.stderr
     changed = locked(project / "Cargo.lock") - locked(ROOT / "Cargo.lock")
     assert not changed, f"cargo locked other versions than the workspace: {sorted(changed)}"
