@@ -1,0 +1,63 @@
+"""What the pages' start-up speed-ups (README, "Site report") rely on in Material and the browser.
+
+Each one fails when a Material update changes what it counts on, instead of the pages just
+getting slower or, worse, losing something a reader sees."""
+
+from tests.browser.conftest import read_through
+
+RECORD_HTML_CHANGES = """
+window.htmlChanges = [];
+new MutationObserver(records => {
+    for (const r of records)
+        if (r.target === document.documentElement && document.body)
+            window.htmlChanges.push([r.attributeName, r.oldValue]);
+}).observe(document, {attributes: true, attributeOldValue: true, subtree: true});
+"""
+
+
+def test_material_leaves_the_html_element_as_the_page_set_it(page):
+    """overrides/main.html sets the classes Material's start-up puts on <html> before the body
+    is parsed; any change Material made after that would restyle the whole page again."""
+    page.add_init_script(RECORD_HTML_CHANGES)
+    page.goto("frameworks/", wait_until="networkidle")
+    html = page.evaluate(
+        "[...document.documentElement.attributes].map(a => [a.name, a.value])"
+    )
+    final = dict(html)
+    changes = page.evaluate("window.htmlChanges")
+    # Material still writes these (else the override has nothing left to do)...
+    assert {"class", "data-js-focus-visible"} <= {name for name, _ in changes}, changes
+    # ...but only what the page already had.
+    assert [c for c in changes if c[1] != final.get(c[0])] == [], (changes, final)
+    assert set(final["class"].split()) == {"js", "js-focus-visible"}
+
+
+def test_blocks_far_down_wait_for_the_reader_but_annotated_ones_do_not(page):
+    """extra.css gives the long blocks `content-visibility: auto`, which also clips what
+    overflows them: a code annotation's tooltip must not be cut off."""
+    page.goto("performance/", wait_until="networkidle")
+    lazy = page.evaluate(
+        """() => [...document.querySelectorAll('.md-typeset *')]
+            .filter(el => getComputedStyle(el).contentVisibility === 'auto' && el.checkVisibility())
+            .map(el => el.firstElementChild.checkVisibility({contentVisibilityAuto: true}))"""
+    )
+    assert len(lazy) > 3 and lazy[-1] is False, f"rendered as the page opens: {lazy}"
+
+    read_through(page)
+    annotation = page.locator(".md-annotation").first
+    annotation.scroll_into_view_if_needed()
+    ancestors = annotation.evaluate(
+        """el => { const seen = [];
+            for (let e = el; e; e = e.parentElement) seen.push(getComputedStyle(e).contentVisibility);
+            return seen; }"""
+    )
+    assert set(ancestors) == {"visible"}, ancestors
+    annotation.focus()  # as a keyboard user opens it; its marker pulses, too fast to click
+    tooltip = annotation.locator(".md-tooltip")
+    tooltip.wait_for(state="visible")
+    box = tooltip.bounding_box()
+    shown = page.evaluate(
+        "([x, y, tip]) => tip.contains(document.elementFromPoint(x, y))",
+        [box["x"] + box["width"] / 2, box["y"] + box["height"] - 4, tooltip.element_handle()],
+    )
+    assert shown, "the annotation's tooltip is hidden at its lower edge"
