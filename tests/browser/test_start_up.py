@@ -20,9 +20,7 @@ def test_material_leaves_the_html_element_as_the_page_set_it(page):
     is parsed; any change Material made after that would restyle the whole page again."""
     page.add_init_script(RECORD_HTML_CHANGES)
     page.goto("frameworks/", wait_until="networkidle")
-    html = page.evaluate(
-        "[...document.documentElement.attributes].map(a => [a.name, a.value])"
-    )
+    html = page.evaluate("[...document.documentElement.attributes].map(a => [a.name, a.value])")
     final = dict(html)
     changes = page.evaluate("window.htmlChanges")
     # Material still writes these (else the override has nothing left to do)...
@@ -48,7 +46,8 @@ def test_blocks_far_down_wait_for_the_reader_but_annotated_ones_do_not(page):
     annotation.scroll_into_view_if_needed()
     ancestors = annotation.evaluate(
         """el => { const seen = [];
-            for (let e = el; e; e = e.parentElement) seen.push(getComputedStyle(e).contentVisibility);
+            for (let e = el; e; e = e.parentElement)
+                seen.push(getComputedStyle(e).contentVisibility);
             return seen; }"""
     )
     assert set(ancestors) == {"visible"}, ancestors
