@@ -80,6 +80,14 @@ def page(context, site_url):
     page.close()
 
 
+@pytest.fixture(params=["light", "dark"])
+def scheme_page(request, browser, site_url):
+    """A page in a browser whose system colour scheme is light, then dark."""
+    context = browser.new_context(color_scheme=request.param, base_url=site_url)
+    yield context.new_page()
+    context.close()
+
+
 def read_through(page, most_screens: int = 200) -> None:
     """Scroll to the end a screen at a time, as a reader would, and back to the top once every
     transition has ended: blocks with `content-visibility: auto` (extra.css) are laid out, and

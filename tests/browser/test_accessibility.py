@@ -24,13 +24,6 @@ def violations(page, colours: bool = True) -> list[str]:
     ]
 
 
-@pytest.fixture(params=["light", "dark"])
-def scheme_page(request, browser, site_url):
-    context = browser.new_context(color_scheme=request.param, base_url=site_url)
-    yield context.new_page()
-    context.close()
-
-
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: p or "home")
 def test_no_wcag_violations(scheme_page, path):
     """Checked as the page opens, before Material has mounted the blocks further down (each must
