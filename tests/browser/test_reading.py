@@ -54,6 +54,30 @@ def test_dark_mode_toggle_switches_and_is_remembered(browser, site_url):
         context.close()
 
 
+def test_the_palette_toggle_works_from_the_keyboard(browser, site_url):
+    context = browser.new_context(color_scheme="light", base_url=site_url)
+    try:
+        page = context.new_page()
+        page.goto("")
+        scheme = lambda: page.locator("body").get_attribute("data-md-color-scheme")  # noqa: E731
+        page.keyboard.press("Tab")
+        for _ in range(20):
+            if page.evaluate("document.activeElement.name") == "__palette":
+                break
+            page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.getAttribute('aria-label')") == (
+            "Switch to dark mode"
+        )
+        page.keyboard.press("Enter")
+        assert scheme() == "slate"
+        assert page.locator("meta[name=color-scheme]").get_attribute("content") == "dark"
+        page.keyboard.press("Enter")
+        assert scheme() == "default"
+        assert page.locator("meta[name=color-scheme]").get_attribute("content") == "light"
+    finally:
+        context.close()
+
+
 def test_plain_names_look_the_same_without_their_spans(scheme_page):
     """overrides/hooks/lighter_code.py drops `<span class="n">` from highlighted code,
     which is right only while Material gives plain names the code's own colour."""

@@ -30,6 +30,47 @@ def test_material_leaves_the_html_element_as_the_page_set_it(page):
     assert set(final["class"].split()) == {"js", "js-focus-visible"}
 
 
+RECORD_PALETTE_WRITES = """
+window.paletteWrites = [];
+new MutationObserver(records => {
+    const parsed = document.querySelector(".md-content") !== null;
+    for (const r of records) {
+        const palette = r.target === document.body && r.attributeName?.startsWith("data-md-color")
+            || [r.target, ...r.addedNodes].some(n => n.nodeName === "META"
+                && ["color-scheme", "theme-color"].includes(n.name));
+        if (palette) window.paletteWrites.push([r.attributeName || "meta", parsed]);
+    }
+}).observe(document, {attributes: true, childList: true, subtree: true});
+"""
+
+
+def test_the_palette_is_in_place_before_the_content_is_parsed(scheme_page):
+    """overrides/partials/javascripts/palette.html sets the colours and the two metas from the
+    header, while restyling is cheap; Material's own palette component, which did the same
+    after the page was parsed (three restyles of everything), must not come back."""
+    scheme_page.add_init_script(RECORD_PALETTE_WRITES)
+    scheme_page.goto("concurrency/", wait_until="networkidle")
+    writes = scheme_page.evaluate("window.paletteWrites")
+    assert writes and not any(parsed for _, parsed in writes), writes
+
+    dark = scheme_page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
+    body = scheme_page.locator("body")
+    assert body.get_attribute("data-md-color-scheme") == ("slate" if dark else "default")
+    metas = scheme_page.evaluate(
+        """() => Object.fromEntries(["color-scheme", "theme-color"].map(name => [name,
+            [...document.querySelectorAll(`meta[name="${name}"]`)].map(m => m.content)]))"""
+    )
+    header = scheme_page.evaluate(
+        """() => { const s = getComputedStyle(document.querySelector(".md-header"));
+            return [s.colorScheme, "#" + s.backgroundColor.match(/\\d+/g)
+                .map(v => (+v).toString(16).padStart(2, "0")).join("")]; }"""
+    )
+    assert metas == {"color-scheme": [header[0]], "theme-color": [header[1]]}
+    assert header[0] == ("dark" if dark else "light")
+    # Nothing is stored until the reader chooses: the page keeps following the system.
+    assert scheme_page.evaluate("__md_get('__palette')") is None
+
+
 def test_blocks_far_down_wait_for_the_reader_but_annotated_ones_do_not(page):
     """extra.css gives the long blocks `content-visibility: auto`, which also clips what
     overflows them: a code annotation's tooltip must not be cut off."""
