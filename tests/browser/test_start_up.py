@@ -49,7 +49,7 @@ def test_the_palette_is_in_place_before_the_content_is_parsed(scheme_page):
     header, while restyling is cheap; Material's own palette component, which did the same
     after the page was parsed (three restyles of everything), must not come back."""
     scheme_page.add_init_script(RECORD_PALETTE_WRITES)
-    scheme_page.goto("concurrency/", wait_until="networkidle")
+    scheme_page.goto("", wait_until="networkidle")
     writes = scheme_page.evaluate("window.paletteWrites")
     assert writes and not any(parsed for _, parsed in writes), writes
 
