@@ -35,47 +35,41 @@ def test_choosing_python_once_switches_every_page(page):
     assert set(selected_tabs(page)) == {"Python"}
 
 
-def test_dark_mode_toggle_switches_and_is_remembered(browser, site_url):
-    context = browser.new_context(color_scheme="light", base_url=site_url)
-    try:
-        page = context.new_page()
-        page.goto("")
-        scheme = lambda: page.locator("body").get_attribute("data-md-color-scheme")  # noqa: E731
-        assert scheme() == "default"
-        page.locator("label[title='Switch to dark mode']").click()
-        assert scheme() == "slate"
-        page.goto("safety/")
-        assert scheme() == "slate"
-        page.reload()
-        assert scheme() == "slate"
-        page.locator("label[title='Switch to light mode']").click()
-        assert scheme() == "default"
-    finally:
-        context.close()
+@pytest.mark.parametrize("scheme_page", ["light"], indirect=True)
+def test_dark_mode_toggle_switches_and_is_remembered(scheme_page):
+    page = scheme_page
+    page.goto("")
+    scheme = lambda: page.locator("body").get_attribute("data-md-color-scheme")  # noqa: E731
+    assert scheme() == "default"
+    page.locator("label[title='Switch to dark mode']").click()
+    assert scheme() == "slate"
+    page.goto("safety/")
+    assert scheme() == "slate"
+    page.reload()
+    assert scheme() == "slate"
+    page.locator("label[title='Switch to light mode']").click()
+    assert scheme() == "default"
 
 
-def test_the_palette_toggle_works_from_the_keyboard(browser, site_url):
-    context = browser.new_context(color_scheme="light", base_url=site_url)
-    try:
-        page = context.new_page()
-        page.goto("")
-        scheme = lambda: page.locator("body").get_attribute("data-md-color-scheme")  # noqa: E731
+@pytest.mark.parametrize("scheme_page", ["light"], indirect=True)
+def test_the_palette_toggle_works_from_the_keyboard(scheme_page):
+    page = scheme_page
+    page.goto("")
+    scheme = lambda: page.locator("body").get_attribute("data-md-color-scheme")  # noqa: E731
+    page.keyboard.press("Tab")
+    for _ in range(20):
+        if page.evaluate("document.activeElement.name") == "__palette":
+            break
         page.keyboard.press("Tab")
-        for _ in range(20):
-            if page.evaluate("document.activeElement.name") == "__palette":
-                break
-            page.keyboard.press("Tab")
-        assert page.evaluate("document.activeElement.getAttribute('aria-label')") == (
-            "Switch to dark mode"
-        )
-        page.keyboard.press("Enter")
-        assert scheme() == "slate"
-        assert page.locator("meta[name=color-scheme]").get_attribute("content") == "dark"
-        page.keyboard.press("Enter")
-        assert scheme() == "default"
-        assert page.locator("meta[name=color-scheme]").get_attribute("content") == "light"
-    finally:
-        context.close()
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == (
+        "Switch to dark mode"
+    )
+    page.keyboard.press("Enter")
+    assert scheme() == "slate"
+    assert page.locator("meta[name=color-scheme]").get_attribute("content") == "dark"
+    page.keyboard.press("Enter")
+    assert scheme() == "default"
+    assert page.locator("meta[name=color-scheme]").get_attribute("content") == "light"
 
 
 def test_plain_names_look_the_same_without_their_spans(scheme_page):
