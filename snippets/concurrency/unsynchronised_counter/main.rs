@@ -6,7 +6,7 @@ fn main() {
         for _ in 0..4 {
             // Each thread would write to the same number with no lock.
             s.spawn(|| {
-                for _ in 0..100_000 {
+                for _ in 0..1_000_000 {
                     counter += 1;
                 }
             });

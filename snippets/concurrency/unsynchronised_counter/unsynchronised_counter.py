@@ -1,8 +1,8 @@
 import threading
 
 THREADS = 4
-DEPOSITS = 100_000
-RUNS = 20
+DEPOSITS = 1_000_000
+RUNS = 5
 
 
 class Account:
