@@ -8,7 +8,8 @@ import pytest
 
 from tests import transcripts
 from tests.sitebuild import mkdocs_build
-from tests.support import ROOT
+from tests.support import ROOT, require
+from tools import postgres
 
 
 def pytest_addoption(parser):
@@ -85,3 +86,21 @@ def built_site(tmp_path_factory):
     if done.returncode != 0:
         pytest.fail(f"mkdocs build --strict failed:\n{done.stderr}", pytrace=False)
     return site
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A real PostgreSQL for the whole run, from initdb in a temporary directory, with the
+    Databases page's schema; stopped and deleted at the end, whatever the tests did."""
+    require(postgres.bin_dir() is not None, "PostgreSQL is missing: apt-get install postgresql")
+    with postgres.running() as server:
+        yield server
+
+
+@pytest.fixture
+def database(postgres_server, monkeypatch):
+    """An empty users table (ids from 1 again), named by DATABASE_URL for what the test
+    starts, as a reader's shell would after `./dev postgres`."""
+    postgres_server.psql("TRUNCATE users RESTART IDENTITY")
+    monkeypatch.setenv("DATABASE_URL", postgres_server.url)
+    return postgres_server
