@@ -6,11 +6,15 @@ import contextlib
 import dataclasses
 import http.client
 import os
+import pathlib
 import re
 import select
 import signal
 import socket
 import subprocess
+import sys
+import tempfile
+import typing
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -27,6 +31,13 @@ class Server:
     process: subprocess.Popen
     port: int
     first_line: str
+    # A file, not a pipe: a server that logs more than a pipe holds (64 KiB: a database
+    # outage's warnings, tracebacks) would block on its next write, and every request with it.
+    stderr_file: typing.IO[str]
+
+    def stderr(self) -> str:
+        self.stderr_file.seek(0)
+        return self.stderr_file.read()
 
     def request(self, method: str = "GET", path: str = "/", body: bytes | None = None):
         """One request on a fresh connection; returns (status, headers, body)."""
@@ -41,14 +52,22 @@ class Server:
     def stop(self, sig: int = signal.SIGINT, timeout: float = 5) -> "Stopped":
         """Signal the process group, as Ctrl+C in a terminal does, and wait for the exit."""
         os.killpg(self.process.pid, sig)
-        stdout, stderr = self.process.communicate(timeout=timeout)
-        return Stopped(self.process.returncode, self.first_line + stdout, stderr)
+        stdout, _ = self.process.communicate(timeout=timeout)
+        return Stopped(self.process.returncode, self.first_line + stdout, self.stderr())
 
 
 class Stopped(NamedTuple):
     status: int
     stdout: str  # everything, from the `Listening on` line on
     stderr: str
+
+
+def sample_argv(request, sample: pathlib.Path, *args: str) -> list[str]:
+    """The command that serves a sample folder: its Rust binary (built first, by the
+    `rust_binaries` fixture) or its Python script."""
+    if (sample / "Cargo.toml").is_file():
+        return [str(request.getfixturevalue("rust_binaries") / sample.name), *args]
+    return [sys.executable, str(sample / f"{sample.name}.py"), *args]
 
 
 def default_sigint() -> None:
@@ -58,12 +77,13 @@ def default_sigint() -> None:
 @contextlib.contextmanager
 def running(argv: list[str], timeout: float = 30) -> Iterator[Server]:
     """Run `argv` (which must bind port 0) until it prints its `Listening on` line."""
+    stderr = tempfile.TemporaryFile("w+")
     process = subprocess.Popen(
         argv,
         cwd=ROOT,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=stderr,
         text=True,
         start_new_session=True,  # its own process group: `cargo run` and its child stop together
         # As in a terminal: a test run started in the background (`cmd &` in a script) has
@@ -74,20 +94,22 @@ def running(argv: list[str], timeout: float = 30) -> Iterator[Server]:
         ready, _, _ = select.select([process.stdout], [], [], timeout)
         first_line = process.stdout.readline() if ready else ""
         match = LISTENING.fullmatch(first_line)
+        server = Server(process, int(match[1]) if match else 0, first_line, stderr)
         if not match:
             process.kill()
-            _, stderr = process.communicate(timeout=10)
+            process.communicate(timeout=10)
             raise AssertionError(
                 f"{' '.join(argv)} did not print `Listening on ...` within {timeout} s; "
-                f"it printed {first_line!r}, stderr: {stderr}"
+                f"it printed {first_line!r}, stderr: {server.stderr()}"
             )
-        yield Server(process, int(match[1]), first_line)
+        yield server
     finally:
         if process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.communicate(timeout=10)
+        stderr.close()
 
 
 def in_thread(coroutine, timeout: float):

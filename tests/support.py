@@ -2,21 +2,54 @@
 the code blocks of a page as a reader sees them, and which shown files a run really checked."""
 
 import dataclasses
+import hashlib
 import os
 import pathlib
 import re
+import subprocess
+import sys
 
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 PAGES = sorted((ROOT / "docs").glob("*.md"))
 IN_CI = os.environ.get("CI") == "true"
+# Projects and environments built from what the pages show, kept between runs like cargo's
+# builds (tests/site/test_copy_paste.py; ./dev bench runs the Python samples there too).
+COPIES = ROOT / "target/copy-paste"
 
 
 def sample_of(test_file: str) -> pathlib.Path:
     """snippets/TOPIC/NAME/, the sample that tests/TOPIC/test_NAME.py tests."""
     test = pathlib.Path(test_file)
     return ROOT / "snippets" / test.parent.name / test.stem.removeprefix("test_")
+
+
+def environment(
+    files: dict[str, str], install: list[str], cwd: pathlib.Path, env: dict | None = None
+) -> str:
+    """The Python of a virtual environment into which `pip install *install` (run in `cwd`,
+    which holds `files`, with `env`) succeeded: made new, unless one made from the same files
+    exists."""
+    key = hashlib.sha256(repr((sys.version, sorted(files.items()), install)).encode())
+    venv = COPIES / "venvs" / key.hexdigest()[:16]
+    python = str(venv / "bin/python")
+    if (venv / "installed").is_file():
+        return python
+    subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True, timeout=300)
+    done = subprocess.run(
+        [python, "-m", "pip", "install", "-q", "--disable-pip-version-check", *install],
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"pip install {' '.join(install)} failed:\n{done.stdout}{done.stderr}")
+    (venv / "installed").touch()
+    return python
 
 
 def require(condition: bool, what: str) -> None:

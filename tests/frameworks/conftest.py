@@ -1,9 +1,8 @@
 """How the Frameworks page's tests start its services."""
 
-import sys
-
 import pytest
 
+from tests.servers import sample_argv
 from tests.support import ROOT
 
 FRAMEWORKS = ROOT / "snippets/frameworks"
@@ -27,10 +26,7 @@ def users_argv(request):
     """implementation -> the command that serves it on a free port (Rust is built first)."""
 
     def argv(name: str) -> list[str]:
-        sample = IMPLEMENTATIONS[name]
-        if is_rust(name):
-            return [str(request.getfixturevalue("rust_binaries") / sample), "0"]
-        return [sys.executable, str(FRAMEWORKS / sample / f"{sample}.py"), "0"]
+        return sample_argv(request, FRAMEWORKS / IMPLEMENTATIONS[name], "0")
 
     return argv
 

@@ -12,22 +12,20 @@ files are rewritten only when the page changed them, and an environment is named
 of everything installed into it, so a run with nothing changed reuses the last one's.
 """
 
-import hashlib
 import os
 import pathlib
-import re
 import shlex
 import subprocess
-import sys
 import tomllib
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from tests import toolchain, transcripts
 from tests.servers import running
-from tests.support import PAGES, ROOT, checked, code_blocks
+from tests.support import COPIES, PAGES, ROOT, checked, code_blocks, environment
 
-COPIES = ROOT / "target/copy-paste"
 WORKSPACE = tomllib.loads((ROOT / "Cargo.toml").read_text())["workspace"]["members"]
 MEMBERS = [member for member in WORKSPACE if (ROOT / member / "src/main.rs").is_file()]
 # Python modules written in Rust: built with `pip install .`, as their page says.
@@ -58,23 +56,6 @@ def write_project(folder: pathlib.Path, files: dict[str, str]) -> pathlib.Path:
     return folder
 
 
-def environment(files: dict[str, str], install: list[str], cwd: pathlib.Path) -> str:
-    """The Python of a virtual environment into which `pip install *install` (run in `cwd`,
-    which holds `files`) succeeded: made new, unless one made from the same files exists."""
-    key = hashlib.sha256(repr((sys.version, sorted(files.items()), install)).encode())
-    venv = COPIES / "venvs" / key.hexdigest()[:16]
-    python = str(venv / "bin/python")
-    if (venv / "installed").is_file():
-        return python
-    subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True, timeout=300)
-    done = build(
-        [python, "-m", "pip", "install", "-q", "--disable-pip-version-check", *install], cwd
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    (venv / "installed").touch()
-    return python
-
-
 def build(command: list[str], cwd: pathlib.Path) -> subprocess.CompletedProcess:
     """cargo, or pip building a Rust extension, with the copy-paste target directory."""
     return subprocess.run(
@@ -94,7 +75,9 @@ def is_server(member: str) -> bool:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("member", MEMBERS)
-def test_rust_sample_builds_from_the_page(member, rust_toolchain):
+def test_rust_sample_builds_from_the_page(member, rust_toolchain, request):
+    if member.startswith("snippets/databases/"):
+        request.getfixturevalue("database")  # SQLx checks its queries against it as it builds
     shown = shown_files()
     for name in ("Cargo.toml", "src/main.rs"):
         assert f"{member}/{name}" in shown, f"no page shows {member}/{name}"
@@ -140,7 +123,7 @@ def test_python_module_in_rust_installs_with_pip_from_the_page(member, rust_tool
     }
     files["Cargo.lock"] = (ROOT / "Cargo.lock").read_text()
     project = write_project(tmp_path / "project", files)
-    python = environment(files, ["."], cwd=project)
+    python = environment(files, ["."], cwd=project, env=cargo_env())
     changed = locked(project / "Cargo.lock") - locked(ROOT / "Cargo.lock")
     assert not changed, f"cargo locked other versions than the workspace: {sorted(changed)}"
 
@@ -155,9 +138,16 @@ def test_python_module_in_rust_installs_with_pip_from_the_page(member, rust_tool
 
 
 def pins(text: str) -> dict[str, str]:
-    """name -> version, names normalised as pip compares them (Flask is flask)."""
-    pairs = (line.split("==") for line in text.splitlines() if "==" in line and line[0] != "#")
-    return {re.sub(r"[-_.]+", "-", name).lower(): version for name, version in pairs}
+    """name -> pinned version, names normalised as pip compares them (Flask is flask,
+    `uvicorn[standard]` is uvicorn)."""
+    found = {}
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            requirement = Requirement(line)
+            (pin,) = requirement.specifier
+            assert pin.operator == "==", f"not pinned: {line}"
+            found[canonicalize_name(requirement.name)] = pin.version
+    return found
 
 
 def requirement_files() -> list[str]:
@@ -173,7 +163,9 @@ def test_python_versions_shown_are_the_pinned_ones(requirements):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("requirements", requirement_files())
-def test_python_sample_runs_with_only_what_the_page_names(requirements, tmp_path):
+def test_python_sample_runs_with_only_what_the_page_names(requirements, tmp_path, request):
+    if requirements.startswith("snippets/databases/"):
+        request.getfixturevalue("database")
     shown = shown_files()
     folder = pathlib.PurePath(requirements).parent
     (script,) = [
