@@ -8,7 +8,7 @@ import pytest
 
 from tests import transcripts
 from tests.sitebuild import mkdocs_build
-from tests.support import ROOT, require
+from tests.support import ROOT, checked, require
 from tools import postgres
 
 
@@ -94,6 +94,7 @@ def postgres_server():
     Databases page's schema; stopped and deleted at the end, whatever the tests did."""
     require(postgres.bin_dir() is not None, "PostgreSQL is missing: apt-get install postgresql")
     with postgres.running() as server:
+        checked(postgres.SCHEMA)  # applied as the page shows it, or running() failed
         yield server
 
 

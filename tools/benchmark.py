@@ -222,9 +222,10 @@ def wrk(
     cpus: str | None,
     path: str = "/",
     script: pathlib.Path | None = None,
+    script_args: tuple[str, ...] = (),
 ) -> tuple[str, float]:
-    """Run wrk (with a Lua `script` for requests other than GET); returns its output and
-    the CPU seconds it used."""
+    """Run wrk (with a Lua `script` for requests other than GET, given `script_args`);
+    returns its output and the CPU seconds it used."""
     argv = pinned(
         cpus,
         [
@@ -235,6 +236,7 @@ def wrk(
             "--latency",
             *(["-s", str(script)] if script else []),
             f"http://127.0.0.1:{port}{path}",
+            *(["--", *script_args] if script_args else []),
         ],
     )
     process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -832,6 +834,8 @@ def compare_with_previous(path: pathlib.Path, http: dict) -> str:
 
 
 def main() -> int:
+    from tools import benchmark_databases  # it builds on this module
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10, help="measured wrk run per server")
     parser.add_argument(
@@ -848,7 +852,7 @@ def main() -> int:
     )
     parser.add_argument(
         "--only",
-        choices=["http", "cpu", "blocking", "frameworks"],
+        choices=["http", "cpu", "blocking", "frameworks", "databases"],
         action="append",
         help="run only this part (may be given more than once; default: all)",
     )
@@ -866,11 +870,20 @@ def main() -> int:
     parser.add_argument("--no-pages", action="store_true", help="leave docs/*.md alone")
     args = parser.parse_args()
 
-    parts = args.only or ["http", "cpu", "blocking", "frameworks"]
+    parts = args.only or ["http", "cpu", "blocking", "frameworks", "databases"]
     global TARGET
     TARGET = ROOT / "target" / ("debug" if args.debug else "release")
-    samples = ["hello_server", "prime_count", "blocking_in_async"]
-    samples += [sample for sample in FRAMEWORK_SAMPLES.values() if is_rust(sample)]
+    # The Rust samples of the parts this run measures.
+    needs = {
+        "http": ["hello_server"],
+        "cpu": ["prime_count"],
+        "blocking": ["blocking_in_async"],
+        "frameworks": [sample for sample in FRAMEWORK_SAMPLES.values() if is_rust(sample)],
+        "databases": [
+            s for s in benchmark_databases.SAMPLES.values() if benchmark_databases.is_rust(s)
+        ],
+    }
+    samples = [sample for part in parts for sample in needs[part]]
     subprocess.run(
         # Debug: the whole workspace, as the tests build it (other packages would unify
         # crate features differently, and cargo would build those crates again).
@@ -954,6 +967,18 @@ def main() -> int:
         )
         printed.append(frameworks_table(frameworks, m))
         pages.append(("frameworks", "frameworks", frameworks_table(frameworks, m)))
+    if "databases" in parts:
+        databases = {"machine": m, **benchmark_databases.run(args, TARGET)}
+        frameworks_json = args.out / "frameworks.json"
+        if frameworks_json.is_file():  # kept with the run, so the table depends on it alone
+            databases["in_memory"] = benchmark_databases.in_memory(
+                json.loads(frameworks_json.read_text())
+            )
+        (args.out / "databases.json").write_text(json.dumps(databases, indent=2) + "\n")
+        (args.out / "databases.svg").write_text(benchmark_databases.chart(databases))
+        text = benchmark_databases.table(databases)
+        printed.append(text)
+        pages.append(("databases", "databases", text))
     print(*printed, sep="\n\n")
     if not args.no_pages:
         for page, name, text in pages:

@@ -39,6 +39,8 @@ def tiny_run(rust_binaries, tmp_path_factory):
             "20000",
             "--workers",
             "2",
+            # The databases part has its own smoke test (tests/databases/test_measured.py).
+            *("--only", "http", "--only", "cpu", "--only", "blocking", "--only", "frameworks"),
             # The tests' debug builds (rust_binaries): no release build in the test run.
             "--debug",
             "--skip-clean-builds",

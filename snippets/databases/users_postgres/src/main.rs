@@ -1,0 +1,361 @@
+//! The users API of the Databases page: Axum 0.8 and tokio-postgres, with a
+//! deadpool-postgres pool.
+use std::collections::HashMap;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use deadpool_postgres::{
+    Config, ManagerConfig, Pool, PoolConfig, PoolError, RecyclingMethod,
+    Runtime, Timeouts,
+};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+use tokio_postgres::error::SqlState;
+use tokio_postgres::{NoTls, Row};
+
+/// Connections to PostgreSQL, shared by every request.
+const POOL_SIZE: usize = 10;
+/// How long a request waits for a connection (or to open one): then 503.
+const DB_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long shutdown waits for open connections before it drops them.
+const GRACE: Duration = Duration::from_secs(2);
+
+#[derive(Serialize)]
+struct User {
+    id: i64,
+    name: String,
+    email: String,
+}
+
+impl User {
+    /// Every query below selects these three columns, in this order.
+    fn from_row(row: &Row) -> Self {
+        let (id, name, email) = (row.get(0), row.get(1), row.get(2));
+        User { id, name, email }
+    }
+}
+
+/// Every error answers `{"error": ..., "field": ...}`.
+struct ApiError {
+    status: StatusCode,
+    error: String,
+    field: Option<&'static str>,
+}
+
+impl ApiError {
+    fn new(
+        status: StatusCode,
+        field: Option<&'static str>,
+        error: &str,
+    ) -> Self {
+        let error = error.to_string();
+        ApiError {
+            status,
+            error,
+            field,
+        }
+    }
+
+    fn invalid(field: Option<&'static str>, error: &str) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, field, error)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = json!({ "error": self.error, "field": self.field });
+        (self.status, Json(body)).into_response()
+    }
+}
+
+/// A path that does not fit, such as `/users/abc`: Axum's 400, our shape.
+impl From<PathRejection> for ApiError {
+    fn from(rejection: PathRejection) -> Self {
+        let error = rejection.body_text();
+        Self::new(rejection.status(), None, &error)
+    }
+}
+
+/// What the database says, as the client should hear it: the UNIQUE
+/// constraint decides a duplicate email; a database that cannot be reached
+/// (refused, shut down, connection lost) is a 503, not a 500.
+impl From<tokio_postgres::Error> for ApiError {
+    fn from(err: tokio_postgres::Error) -> Self {
+        match err.code() {
+            Some(&SqlState::UNIQUE_VIOLATION) => ApiError::new(
+                StatusCode::CONFLICT,
+                Some("email"),
+                "email already registered",
+            ),
+            // SQLSTATE class 08 (connection) and 57P (server shutting down)
+            Some(code) if unavailable(Some(code.code())) => {
+                ApiError::unavailable()
+            }
+            _ if err.is_closed() => ApiError::unavailable(),
+            _ => {
+                eprintln!("error: {err}");
+                let status = StatusCode::INTERNAL_SERVER_ERROR;
+                ApiError::new(status, None, "internal error")
+            }
+        }
+    }
+}
+
+/// No connection within `DB_TIMEOUT`, or none could be opened.
+impl From<PoolError> for ApiError {
+    fn from(_: PoolError) -> Self {
+        ApiError::unavailable()
+    }
+}
+
+impl ApiError {
+    fn unavailable() -> Self {
+        let status = StatusCode::SERVICE_UNAVAILABLE;
+        ApiError::new(status, None, "database unavailable")
+    }
+}
+
+fn unavailable(code: Option<&str>) -> bool {
+    code.is_some_and(|code| code.starts_with("08") || code.starts_with("57P"))
+}
+
+fn text<'a>(
+    object: &'a Map<String, Value>,
+    field: &'static str,
+) -> Result<&'a str, ApiError> {
+    match object.get(field) {
+        Some(Value::String(text)) => Ok(text),
+        Some(_) => Err(ApiError::invalid(Some(field), "must be a string")),
+        None => Err(ApiError::invalid(Some(field), "is required")),
+    }
+}
+
+/// The body is parsed here, not by `Json<T>`: JSON sent without its
+/// Content-Type is still JSON, and a JSON array is not a user.
+fn new_user(body: &[u8]) -> Result<(String, String), ApiError> {
+    let Ok(body) = serde_json::from_slice::<Value>(body) else {
+        let status = StatusCode::BAD_REQUEST;
+        return Err(ApiError::new(status, None, "the body is not valid JSON"));
+    };
+    let Some(object) = body.as_object() else {
+        return Err(ApiError::invalid(None, "the body must be a JSON object"));
+    };
+    let (name, email) = (text(object, "name")?, text(object, "email")?);
+    if !(1..=50).contains(&name.chars().count()) {
+        return Err(ApiError::invalid(
+            Some("name"),
+            "must be 1 to 50 characters",
+        ));
+    }
+    if !email.contains('@') {
+        return Err(ApiError::invalid(Some("email"), "must contain @"));
+    }
+    // PostgreSQL's text cannot hold U+0000: a 422 here, not a 500 later.
+    for (field, text) in [("name", name), ("email", email)] {
+        if text.contains('\0') {
+            let error = "must not contain NUL characters";
+            return Err(ApiError::invalid(Some(field), error));
+        }
+    }
+    Ok((name.to_string(), email.to_string()))
+}
+
+async fn create_user(
+    State(pool): State<Pool>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<User>), ApiError> {
+    let (name, email) = new_user(&body)?;
+    let client = pool.get().await?;
+    // Prepared once per connection, then reused (deadpool's statement cache).
+    let insert = client
+        .prepare_cached(
+            "INSERT INTO users (name, email) VALUES ($1, $2)
+             RETURNING id, name, email",
+        )
+        .await?;
+    let row = client.query_one(&insert, &[&name, &email]).await?;
+    Ok((StatusCode::CREATED, Json(User::from_row(&row))))
+}
+
+const BY_ID: &str = "SELECT id, name, email FROM users WHERE id = $1";
+
+fn no_such_user() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, None, "no such user")
+}
+
+async fn get_user(
+    State(pool): State<Pool>,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<Json<User>, ApiError> {
+    let Path(id) = id?;
+    let client = pool.get().await?;
+    let select = client.prepare_cached(BY_ID).await?;
+    let row = client.query_opt(&select, &[&id]).await?;
+    row.map(|row| Json(User::from_row(&row)))
+        .ok_or_else(no_such_user)
+}
+
+/// `?limit=N`: the N users with the lowest ids, in one query.
+async fn list_users(
+    State(pool): State<Pool>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Json<Vec<User>>, ApiError> {
+    let limit = match query.get("limit").map(|text| text.parse::<i64>()) {
+        None => 20,
+        Some(Ok(limit)) if (1..=100).contains(&limit) => limit,
+        Some(_) => {
+            let error = "must be an integer from 1 to 100";
+            return Err(ApiError::invalid(Some("limit"), error));
+        }
+    };
+    let client = pool.get().await?;
+    let select = client
+        .prepare_cached(
+            "SELECT id, name, email FROM users ORDER BY id LIMIT $1",
+        )
+        .await?;
+    let rows = client.query(&select, &[&limit]).await?;
+    Ok(Json(rows.iter().map(User::from_row).collect()))
+}
+
+/// `?ids=3,17,42`: one query per id, one after the other on one connection,
+/// as a loop over an ORM's lazy relation does (TechEmpower's "queries").
+async fn queries(
+    State(pool): State<Pool>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Json<Vec<User>>, ApiError> {
+    let ids = query.get("ids").and_then(|text| {
+        let ids: Result<Vec<i64>, _> =
+            text.split(',').map(str::parse::<i64>).collect();
+        ids.ok()
+            .filter(|ids| (1..=100).contains(&ids.len()))
+            .filter(|ids| ids.iter().all(|&id| id > 0))
+    });
+    let Some(ids) = ids else {
+        let error = "must be 1 to 100 comma-separated positive integers";
+        return Err(ApiError::invalid(Some("ids"), error));
+    };
+    let client = pool.get().await?;
+    let select = client.prepare_cached(BY_ID).await?;
+    let mut users = Vec::with_capacity(ids.len());
+    for id in ids {
+        let row = client.query_opt(&select, &[&id]).await?;
+        users.extend(row.as_ref().map(User::from_row));
+    }
+    Ok(Json(users))
+}
+
+async fn health() -> Json<Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, None, "not found")
+}
+
+async fn method_not_allowed() -> ApiError {
+    let status = StatusCode::METHOD_NOT_ALLOWED;
+    ApiError::new(status, None, "method not allowed")
+}
+
+/// The first argument, else 3000; 0 picks a free port.
+fn port() -> Result<u16, String> {
+    match std::env::args().nth(1) {
+        Some(text) => text
+            .parse()
+            .map_err(|_| format!("the port must be 0 to 65535, not {text:?}")),
+        None => Ok(3000),
+    }
+}
+
+/// Resolves at the first Ctrl+C or SIGTERM; listening starts at once.
+fn shutdown_signal() -> std::io::Result<impl Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
+        }
+    })
+}
+
+async fn serve() -> Result<(), String> {
+    let url = std::env::var("DATABASE_URL")
+        .map_err(|_| "DATABASE_URL is not set".to_string())?;
+    // deadpool opens connections when requests need them, so the service
+    // starts (and answers 503) while the database is down; a connection
+    // that a restart of the database closed is dropped when next taken.
+    let mut config = Config::new();
+    config.url = Some(url);
+    config.connect_timeout = Some(DB_TIMEOUT);
+    config.manager = Some(ManagerConfig {
+        recycling_method: RecyclingMethod::Fast,
+    });
+    config.pool = Some(PoolConfig {
+        timeouts: Timeouts {
+            wait: Some(DB_TIMEOUT),
+            create: Some(DB_TIMEOUT),
+            recycle: Some(DB_TIMEOUT),
+        },
+        ..PoolConfig::new(POOL_SIZE)
+    });
+    let pool = config
+        .create_pool(Some(Runtime::Tokio1), NoTls)
+        .map_err(|err| format!("DATABASE_URL: {err}"))?;
+
+    let app = Router::new()
+        .route("/users", get(list_users).post(create_user))
+        .route("/users/{id}", get(get_user))
+        .route("/queries", get(queries))
+        .route("/health", get(health))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(pool);
+
+    let listener = TcpListener::bind(("127.0.0.1", port()?))
+        .await
+        .map_err(|err| format!("cannot listen: {err}"))?;
+    let shutdown = shutdown_signal().map_err(|err| err.to_string())?;
+    let local = listener.local_addr().map_err(|err| err.to_string())?;
+    println!("Listening on http://{local}");
+
+    // axum::serve waits for every connection to finish, with no limit:
+    // race it against the grace period, started by the signal.
+    let signalled = Arc::new(Notify::new());
+    let notify = Arc::clone(&signalled);
+    let server =
+        axum::serve(listener, app).with_graceful_shutdown(async move {
+            shutdown.await;
+            notify.notify_one();
+        });
+    tokio::select! {
+        result = server => result.map_err(|err| err.to_string()),
+        () = async {
+            signalled.notified().await;
+            tokio::time::sleep(GRACE).await;
+        } => Ok(()),
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match serve().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

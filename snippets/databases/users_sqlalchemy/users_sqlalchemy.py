@@ -1,0 +1,262 @@
+"""The users API of the Databases page: FastAPI and SQLAlchemy's async ORM."""
+
+import contextlib
+import os
+import signal
+import socket
+import sys
+
+import sqlalchemy.exc
+import uvicorn
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlalchemy import BigInteger, make_url, select
+from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+POOL_SIZE = 10  # connections at most; a request waits for a free one
+TIMEOUT = 2.0  # seconds to wait for a pooled connection, or to connect
+BIGINT_MAX = 2**63 - 1  # ids above it can name no row (and asyncpg refuses)
+UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE for a UNIQUE conflict
+
+
+def unavailable_error(err: Exception) -> bool:
+    """Whether err means the database is down or went away."""
+    # Refused or timed out connecting (asyncpg's errors come out unwrapped;
+    # TimeoutError is an OSError), or no pooled connection came in time.
+    if isinstance(err, (OSError, sqlalchemy.exc.TimeoutError)):
+        return True
+    if isinstance(err, sqlalchemy.exc.DBAPIError):
+        # SQLAlchemy saw the connection die under it, or the server refused
+        # us for now: SQLSTATE class 08 (connection) or 57 (shutting down).
+        sqlstate = getattr(err.orig, "sqlstate", None) or ""
+        return err.connection_invalidated or sqlstate[:2] in ("08", "57")
+    return False
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    """A row of the existing users table (schema.sql creates it, not this)."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    name: Mapped[str]
+    email: Mapped[str]
+
+
+class NewUser(BaseModel):
+    name: str = Field(min_length=1, max_length=50)
+    email: str
+
+    @field_validator("email")
+    @classmethod
+    def has_at(cls, email: str) -> str:
+        if "@" not in email:
+            raise ValueError("must contain @")
+        return email
+
+    @field_validator("name", "email")
+    @classmethod
+    def storable(cls, text: str) -> str:
+        if "\0" in text:  # PostgreSQL's text cannot hold U+0000
+            raise ValueError("must not contain NUL characters")
+        return text
+
+
+class UserOut(NewUser):
+    model_config = ConfigDict(from_attributes=True)  # read from a User
+    id: int
+
+
+# expire_on_commit=False: a committed User keeps its values to answer with.
+Session = async_sessionmaker(expire_on_commit=False)
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app: FastAPI):
+    # The engine connects only when a request needs it, so the service
+    # starts, and answers 503, while the database is down.
+    url = make_url(os.environ["DATABASE_URL"])  # postgresql://...
+    engine = create_async_engine(
+        url.set(drivername="postgresql+asyncpg"),  # postgresql+asyncpg://...
+        pool_size=POOL_SIZE,
+        max_overflow=0,  # POOL_SIZE is the limit, not a suggestion
+        pool_timeout=TIMEOUT,  # waiting for a pooled connection
+        pool_pre_ping=True,  # a connection the server dropped is replaced
+        connect_args={"timeout": TIMEOUT},  # connecting (asyncpg's argument)
+    )
+    Session.configure(bind=engine)
+    yield
+    await engine.dispose()
+
+
+# strict_content_type=False: a JSON body without a Content-Type is JSON too.
+app = FastAPI(lifespan=lifespan, strict_content_type=False)
+
+
+def error(
+    status: int, message: str, field: str | None = None, headers=None
+) -> JSONResponse:
+    body = {"error": message, "field": field}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+class Unavailable(Exception):
+    pass
+
+
+@contextlib.asynccontextmanager
+async def session():
+    """A transaction, committed at the end of the block, and Unavailable if
+    the database is not there."""
+    try:
+        async with Session.begin() as db:
+            yield db  # what the block raises comes out here too
+    except Exception as err:
+        if unavailable_error(err):
+            raise Unavailable from err
+        raise
+
+
+@app.exception_handler(Unavailable)
+async def unavailable(request: Request, exc: Unavailable) -> JSONResponse:
+    return error(503, "database unavailable")
+
+
+@app.exception_handler(RequestValidationError)
+async def invalid(
+    request: Request, exc: RequestValidationError
+) -> JSONResponse:
+    first = exc.errors()[0]
+    if first["type"] == "json_invalid":  # FastAPI answers 422; the contract 400
+        return error(400, "the body is not valid JSON")
+    # loc is ("body", "name"), ("query", "limit"), or ("body",) for the body
+    field = str(first["loc"][-1]) if len(first["loc"]) > 1 else None
+    return error(422, first["msg"], field)
+
+
+# What the framework itself raises, in the contract's words: 400 for a body
+# that is not even UTF-8, and the router's 404 and 405.
+FRAMEWORK_ERRORS = {
+    400: "the body is not valid JSON",
+    404: "not found",
+    405: "method not allowed",
+}
+
+
+# Starlette's class, not FastAPI's subclass: that is what the router raises.
+@app.exception_handler(StarletteHTTPException)
+async def http_error(
+    request: Request, exc: StarletteHTTPException
+) -> JSONResponse:
+    message = FRAMEWORK_ERRORS.get(exc.status_code, str(exc.detail))
+    return error(exc.status_code, message, headers=exc.headers)
+
+
+@app.exception_handler(Exception)
+async def internal(request: Request, exc: Exception) -> JSONResponse:
+    return error(500, "internal error")
+
+
+@app.post("/users", status_code=201)
+async def create_user(new: NewUser) -> UserOut:
+    user = User(name=new.name, email=new.email)
+    try:
+        async with session() as db:
+            db.add(user)  # INSERT ... RETURNING id, at the commit
+    except sqlalchemy.exc.IntegrityError as err:
+        if err.orig.sqlstate == UNIQUE_VIOLATION:  # the constraint decides
+            return error(409, "email already registered", "email")
+        raise
+    return user
+
+
+@app.get("/users/{user_id}")
+async def get_user(user_id: int) -> UserOut:
+    user = None
+    if 0 < user_id <= BIGINT_MAX:
+        async with session() as db:
+            user = await db.get(User, user_id)
+    if user is None:
+        return error(404, "no such user")
+    return user
+
+
+@app.get("/users")
+async def list_users(limit: int = Query(20, ge=1, le=100)) -> list[UserOut]:
+    async with session() as db:
+        found = await db.scalars(select(User).order_by(User.id).limit(limit))
+        return found.all()
+
+
+def parse_ids(text: str) -> list[int] | None:
+    parts = text.split(",")
+    # isascii: str.isdigit also says yes to "²" and "٣", which int() refuses
+    if not 1 <= len(parts) <= 100 or not all(
+        part.isascii() and part.isdigit() for part in parts
+    ):
+        return None
+    ids = [int(part) for part in parts]
+    return ids if min(ids) > 0 else None
+
+
+@app.get("/queries")
+async def queries(ids: str) -> list[UserOut]:
+    wanted = parse_ids(ids)
+    if wanted is None:
+        return error(422, "must be 1 to 100 positive integers", "ids")
+    found = []
+    # One query per id, in turn, on one connection: the N+1 pattern. Not
+    # db.get: it answers an id asked twice from memory, without a query.
+    async with session() as db:
+        for user_id in wanted:
+            if user_id <= BIGINT_MAX:
+                query = select(User).where(User.id == user_id)
+                user = await db.scalar(query)
+                if user is not None:
+                    found.append(user)
+    return found
+
+
+@app.get("/health")
+async def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+class Server(uvicorn.Server):
+    async def startup(self, sockets=None) -> None:
+        await super().startup(sockets=sockets)
+        host, port = sockets[0].getsockname()
+        print(f"Listening on http://{host}:{port}", flush=True)
+
+
+def main() -> None:
+    if not os.environ.get("DATABASE_URL"):
+        sys.exit("error: DATABASE_URL is not set")
+    port = int(sys.argv[1]) if len(sys.argv) > 1 else 3000
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        sock = socket.create_server(("127.0.0.1", port))
+    except OSError as err:
+        sys.exit(f"error: cannot listen on 127.0.0.1:{port}: {err.strerror}")
+    config = uvicorn.Config(
+        app,
+        loop="uvloop",  # what `uvicorn[standard]` installs; said, not guessed
+        http="httptools",
+        log_level="warning",
+        timeout_graceful_shutdown=2,
+    )
+    try:
+        Server(config).run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass  # uvicorn re-raises the signal once it has shut down
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,143 @@
+"""The Databases page's measured table, chart and summary are what tools/benchmark_databases.py
+renders from docs/benchmarks/databases.json, and `./dev bench --only databases` runs end to
+end on a tiny budget. The figures themselves are measurements and never pass/fail."""
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.support import ROOT, require
+from tools import benchmark, benchmark_databases
+
+DATA = ROOT / "docs/benchmarks/databases.json"
+
+
+def shown_between_markers() -> str:
+    page = (ROOT / "docs/databases.md").read_text()
+    start, end = benchmark.markers("databases")
+    return page.split(start + "\n")[1].split("\n" + end)[0]
+
+
+def test_the_page_shows_the_table_the_data_gives():
+    assert shown_between_markers() == benchmark_databases.table(json.loads(DATA.read_text())), (
+        "docs/databases.md's measured block differs from what docs/benchmarks/databases.json "
+        "renders; rewrite it with ./dev bench --only databases (or render it from the JSON)"
+    )
+
+
+def test_the_chart_is_the_datas():
+    chart = benchmark_databases.chart(json.loads(DATA.read_text()))
+    assert (ROOT / "docs/benchmarks/databases.svg").read_text() == chart
+
+
+def test_the_ratios_and_bounds_hold_in_the_data():
+    data = json.loads(DATA.read_text())
+    for load in benchmark_databases.LOADS:
+        medians = {n: r[load]["requests_per_s"]["median"] for n, r in data["results"].items()}
+        fastest = max(medians.values())
+        for name, median in medians.items():
+            assert data["results"][name][load]["ratio_to_fastest"] == round(median / fastest, 3)
+            assert data["results"][name][load]["connections"] <= data["settings"]["pool_size"]
+
+
+@pytest.mark.slow
+def test_the_benchmark_runs_end_to_end(rust_binaries, tmp_path):
+    require(shutil.which("wrk"), "wrk is missing (Debian: apt-get install wrk)")
+    frameworks = ROOT / "docs/benchmarks/frameworks.json"
+    (tmp_path / "frameworks.json").write_text(frameworks.read_text())
+    done = subprocess.run(
+        [sys.executable, "-m", "tools.benchmark", "--only", "databases", "--debug"]
+        + ["--seconds", "1", "--warmup", "0", "--runs", "1", "--out", str(tmp_path)]
+        + ["--no-pages"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads((tmp_path / "databases.json").read_text())
+    assert set(data["results"]) == set(benchmark_databases.SAMPLES)
+    for name, by_load in data["results"].items():
+        for load, figures in by_load.items():
+            # 503s under load are a measurement (a pool of 10 for 64 clients), not a failure.
+            assert isinstance(figures["errors"], int), (name, load, figures)
+            assert figures["requests_per_s"]["median"] > 0, (name, load)
+            assert figures["server_cpu_us_per_request"] > 0, (name, load)
+            assert figures["database_cpu_us_per_request"] > 0, (name, load)
+            assert 0 < figures["connections"] <= data["settings"]["pool_size"], (name, load)
+    assert benchmark_databases.table(data) in done.stdout
+
+
+# --- the sentences under the table, held to the data ---------------------------------------
+
+
+def data() -> dict:
+    return json.loads(DATA.read_text())
+
+
+def rust(name: str) -> bool:
+    return benchmark_databases.is_rust(benchmark_databases.SAMPLES[name])
+
+
+def test_the_database_narrows_the_gap_without_closing_it():
+    f = benchmark_databases.figures(data())
+    one, twenty = f["single query"]["rust_over_python"], f["20 queries"]["rust_over_python"]
+    assert f["in_memory_axum_over_fastapi"] > one > twenty > 1
+    for load in benchmark_databases.LOADS:
+        assert f[load]["slowest_rust_over_fastest_python"] > 1, load
+
+
+def test_twenty_queries_is_where_the_languages_come_closest():
+    f = benchmark_databases.figures(data())
+    ratios = {load: f[load]["rust_over_python"] for load in benchmark_databases.LOADS}
+    assert min(ratios, key=ratios.get) == "20 queries", ratios
+
+
+def test_python_is_bound_by_its_core_and_rust_by_the_database_core():
+    for name, by_load in data()["results"].items():
+        for load, f in by_load.items():
+            if rust(name):
+                assert f["server_cpu_percent"] < 90, (name, load)
+                assert f["database_cpu_percent"] + f["wrk_cpu_percent"] >= 85, (name, load)
+            else:
+                assert f["server_cpu_percent"] >= 90, (name, load)
+
+
+def test_the_libraries_rank_the_same_in_every_load():
+    results = data()["results"]
+    for load in benchmark_databases.LOADS:
+        rps = {name: r[load]["requests_per_s"]["median"] for name, r in results.items()}
+        assert rps["Axum + tokio-postgres"] > rps["Axum + SQLx"], load
+        assert rps["FastAPI + asyncpg"] > rps["Flask + psycopg"] > rps["FastAPI + SQLAlchemy"]
+        # The Conclusion: "several times more with raw asyncpg than with SQLAlchemy's ORM".
+        assert rps["FastAPI + asyncpg"] >= 3 * rps["FastAPI + SQLAlchemy"], load
+
+
+def test_database_cpu_follows_the_statements_table():
+    """More round trips per request, more CPU time in PostgreSQL (SQLx's unlogged check,
+    which the page describes, counted as one)."""
+    table = (ROOT / "snippets/databases/statements.md").read_text()
+    trips = {
+        row[0]: int(row[1].split(":")[0])
+        for line in table.splitlines()
+        if line.startswith("| ") and ":" in line
+        for row in [[cell.strip() for cell in line.strip("|").split("|")]]
+    }
+    trips["Axum + SQLx"] += 1
+    cpu = {
+        name: r["single query"]["database_cpu_us_per_request"]
+        for name, r in data()["results"].items()
+    }
+    by_cpu = sorted(cpu, key=cpu.get)
+    assert [trips[name] for name in by_cpu] == sorted(trips[name] for name in by_cpu), (cpu, trips)
+
+
+@pytest.mark.parametrize("page", ["conclusion.md", "performance.md", "frameworks.md"])
+def test_other_pages_quote_the_measured_gap(page):
+    text = " ".join((ROOT / "docs" / page).read_text().split())
+    assert benchmark_databases.quotes(data())["gap"] in text, (
+        f"docs/{page} should say: {benchmark_databases.quotes(data())['gap']}"
+    )

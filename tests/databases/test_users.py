@@ -1,0 +1,361 @@
+"""The users API of the Databases page, on a real PostgreSQL: the Frameworks page's request
+suite, then what a database adds (constraints, lists, a pool, an outage, shutdown with
+writes in flight). Rows are counted with SQL, not through the API under test."""
+
+import concurrent.futures
+import re
+import signal
+import socket
+import subprocess
+import threading
+import time
+
+import pytest
+
+from tests import http_probes, transcripts
+from tests.databases.conftest import (
+    DATABASES,
+    DB_TIMEOUT,
+    IMPLEMENTATIONS,
+    POOL_SIZE,
+    implementations,
+)
+from tests.frameworks.api import ANN, CASES, Case, body, call, is_error_shape
+from tests.servers import check_listening_output, port_released, running
+from tests.support import checked
+from tools import postgres
+
+TABLE = DATABASES / "behaviour.md"
+INJECTION = "'); DROP TABLE users; --"
+# Beyond the stated bound: a process's start and exit, and this machine's noise.
+ALLOWANCE = 1.0
+GRACE = 2.0
+
+# What the database adds to the Frameworks page's cases, in the behaviour table's order.
+DB_CASES = {
+    "JSON null": Case("POST", "/users", b"null"),
+    "NUL character in the name": Case(
+        "POST", "/users", b'{"name": "A\\u0000nn", "email": "ann@example.com"}'
+    ),
+    "half a surrogate pair in the name": Case(
+        "POST", "/users", b'{"name": "\\ud800", "email": "ann@example.com"}'
+    ),
+    "id too large for bigint": Case("GET", "/users/99999999999999999999"),
+    "limit=0": Case("GET", "/users?limit=0"),
+    "limit=101": Case("GET", "/users?limit=101"),
+    "limit=ten": Case("GET", "/users?limit=ten"),
+    "ids empty": Case("GET", "/queries?ids="),
+    "ids not integers": Case("GET", "/queries?ids=1,two"),
+    "101 ids": Case("GET", "/queries?ids=" + ",".join(["1"] * 101)),
+    "unmatched path": Case("GET", "/nope"),
+    "unmatched method": Case("DELETE", "/users/1"),
+}
+ALL_CASES = {**CASES, **DB_CASES}
+SAME_EMAIL = "a second user with an email already stored"
+
+
+@pytest.fixture(params=implementations())
+def service(request, users_argv, database):
+    with running(users_argv(request.param)) as server:
+        server.sample = DATABASES / IMPLEMENTATIONS[request.param]
+        yield server
+
+
+def create(port: int, name: str, email: str):
+    return call(port, Case("POST", "/users", body({"name": name, "email": email})))
+
+
+def get(port: int, path: str):
+    return call(port, Case("GET", path))
+
+
+def test_valid_requests_get_the_same_answers_everywhere(service):
+    health = get(service.port, "/health")
+    assert (health.status, health.content_type, health.json) == (
+        200,
+        "application/json",
+        {"status": "ok"},
+    )
+    created = call(service.port, CASES["valid user"])
+    assert (created.status, created.content_type) == (201, "application/json"), created
+    user_id = created.json["id"]
+    assert isinstance(user_id, int) and created.json == {"id": user_id, **ANN}
+    fetched = get(service.port, f"/users/{user_id}")
+    assert (fetched.status, fetched.json) == (200, {"id": user_id, **ANN})
+    wide = create(service.port, "é" * 50, "wide@example.com")  # 2 bytes each
+    assert wide.status == 201 and wide.json["name"] == "é" * 50
+    listed = get(service.port, "/users")
+    assert (listed.status, listed.content_type) == (200, "application/json")
+    assert listed.json == [fetched.json, wide.json]
+    found = get(service.port, f"/queries?ids={wide.json['id']},999999,{user_id}")
+    assert (found.status, found.json) == (200, [wide.json, fetched.json])
+    untyped = call(service.port, CASES["JSON sent without Content-Type"])
+    assert untyped.status == 409 and untyped.json["field"] == "email", untyped
+
+
+@pytest.mark.parametrize(
+    ("case", "status", "field"),
+    [
+        ("malformed JSON", 400, None),
+        ("JSON array, not an object", 422, None),
+        ("JSON number, not an object", 422, None),
+        ("JSON null", 422, None),
+        ("NUL character in the name", 422, "name"),
+        ("name is a number", 422, "name"),
+        ("name missing", 422, "name"),
+        ("empty name", 422, "name"),
+        ("name of 51 characters", 422, "name"),
+        ("email without @", 422, "email"),
+        ("unknown id", 404, None),
+        ("limit=0", 422, "limit"),
+        ("limit=101", 422, "limit"),
+        ("limit=ten", 422, "limit"),
+        ("ids empty", 422, "ids"),
+        ("ids not integers", 422, "ids"),
+        ("101 ids", 422, "ids"),
+        ("unmatched path", 404, None),
+        ("unmatched method", 405, None),
+    ],
+)
+def test_invalid_requests_get_the_contracts_errors(service, case, status, field):
+    got = call(service.port, ALL_CASES[case])
+    assert is_error_shape(got), got
+    assert (got.status, got.json["field"]) == (status, field), got
+
+
+@pytest.mark.parametrize(
+    "case", ["id not an integer", "id too large for bigint", "half a surrogate pair in the name"]
+)
+def test_what_the_contract_leaves_open_gets_a_client_error(service, case):
+    got = call(service.port, ALL_CASES[case])
+    assert 400 <= got.status < 500 and is_error_shape(got), got
+
+
+def test_a_second_user_with_the_same_email_is_a_conflict(service, database):
+    assert create(service.port, "Ann", "ann@example.com").status == 201
+    again = create(service.port, "Another Ann", "ann@example.com")
+    assert is_error_shape(again) and (again.status, again.json["field"]) == (409, "email")
+    assert database.psql("SELECT count(*) FROM users") == "1\n"
+
+
+def test_names_are_data_never_sql(service, database):
+    created = create(service.port, INJECTION, "bobby@example.com")
+    assert created.status == 201, created
+    assert get(service.port, f"/users/{created.json['id']}").json["name"] == INJECTION
+    assert database.psql("SELECT name FROM users") == INJECTION + "\n"
+
+
+def test_concurrent_posts_give_one_row_each(service, database):
+    def one(i: int) -> int:
+        got = create(service.port, f"user {i}", f"u{i}@example.com")
+        assert got.status == 201, got
+        return got.json["id"]
+
+    with concurrent.futures.ThreadPoolExecutor(16) as pool:
+        ids = list(pool.map(one, range(200), timeout=120))
+    assert len(set(ids)) == 200
+    rows = database.psql("SELECT id, name FROM users ORDER BY id").splitlines()
+    assert sorted(rows) == sorted(f"{user_id}|user {i}" for i, user_id in enumerate(ids))
+
+
+def test_the_list_is_the_lowest_ids_in_order(service, database):
+    database.psql(
+        "INSERT INTO users (name, email)"
+        " SELECT 'user ' || n, 'u' || n || '@example.com' FROM generate_series(1, 130) n;"
+        " DELETE FROM users WHERE id % 7 = 0"
+    )
+    ids = [int(i) for i in database.psql("SELECT id FROM users ORDER BY id").split()]
+    for query, count in [("", 20), ("?limit=1", 1), ("?limit=100", 100)]:
+        got = get(service.port, f"/users{query}")
+        assert got.status == 200, got
+        assert [user["id"] for user in got.json] == ids[:count]
+        assert got.json[0] == {"id": 1, "name": "user 1", "email": "u1@example.com"}
+
+
+def test_more_clients_than_pool_connections(service, database):
+    """40 clients at once, each asking for 20 rows one query at a time: all answered, and
+    the service never holds more connections than its pool's size."""
+    (source,) = [*service.sample.glob("*.py"), *service.sample.glob("src/main.rs")]
+    assert re.search(rf"POOL_SIZE(: \w+)? = {POOL_SIZE}\b", source.read_text()), source
+    database.psql(
+        "INSERT INTO users (name, email)"
+        " SELECT 'user ' || n, 'u' || n || '@example.com' FROM generate_series(1, 20) n"
+    )
+    path = "/queries?ids=" + ",".join(str(i) for i in range(1, 21))
+    done = threading.Event()
+    connections = []
+
+    def watch() -> None:
+        while not done.is_set():
+            count = database.psql(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = 'app'"
+                " AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+            )
+            connections.append(int(count))
+            time.sleep(0.05)
+
+    def client(_: int) -> list[int]:
+        return [get(service.port, path).status for _ in range(5)]
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        with concurrent.futures.ThreadPoolExecutor(40) as pool:
+            statuses = [s for answers in pool.map(client, range(40), timeout=120) for s in answers]
+    finally:
+        done.set()
+        watcher.join()
+    assert statuses == [200] * 200
+    assert 0 < max(connections) <= POOL_SIZE, connections
+
+
+def unavailable_within_bound(port: int) -> float:
+    """Seconds until the 503 in the error shape; fails on anything else."""
+    start = time.monotonic()
+    got = get(port, "/users/1")
+    took = time.monotonic() - start
+    assert got.status == 503 and is_error_shape(got), got
+    assert got.json["error"] == "database unavailable", got
+    assert took < DB_TIMEOUT + ALLOWANCE, f"503 after {took:.2f} s"
+    return took
+
+
+def once_back(request, within: float = 15):
+    """The first answer that is not a 503, polling while the service reconnects."""
+    deadline = time.monotonic() + within
+    while (got := request()).status == 503:
+        assert is_error_shape(got), got
+        assert time.monotonic() < deadline, f"still 503 {within} s after PostgreSQL returned"
+        time.sleep(0.2)
+    return got
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", implementations())
+def test_an_outage_gives_503_then_the_service_recovers(name, users_argv, monkeypatch):
+    """PostgreSQL stopped under a running service (its own cluster, not the run's)."""
+    with postgres.running() as own:
+        monkeypatch.setenv("DATABASE_URL", own.url)
+        with running(users_argv(name)) as server:
+            user = create(server.port, "Ann", "ann@example.com").json
+            # Fill the pool with connections that the outage will break.
+            with concurrent.futures.ThreadPoolExecutor(POOL_SIZE) as pool:
+                list(pool.map(lambda _: get(server.port, "/queries?ids=1,1,1"), range(30)))
+            own.stop()
+            for _ in range(3):
+                unavailable_within_bound(server.port)
+            assert server.process.poll() is None
+            own.start()
+            assert once_back(lambda: get(server.port, "/users/1")).json == user
+            assert create(server.port, "Bob", "bob@example.com").status == 201
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", implementations())
+def test_starts_while_the_database_is_down(name, users_argv, monkeypatch):
+    with postgres.running() as own:
+        own.stop()
+        monkeypatch.setenv("DATABASE_URL", own.url)
+        with running(users_argv(name)) as server:
+            assert get(server.port, "/health").status == 200
+            unavailable_within_bound(server.port)
+            own.start()
+            created = once_back(lambda: create(server.port, "Ann", "ann@example.com"))
+            assert created.status == 201, created
+
+
+@pytest.mark.slow
+def test_bad_input_never_brings_it_down(service):
+    for name in http_probes.PROBES:
+        http_probes.probe(service.port, name)
+    assert call(service.port, Case("GET", "/health")).status == 200
+    assert service.process.poll() is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_stops_within_the_grace_period_and_keeps_every_committed_write(service, database, sig):
+    """A client that never sends, and writers still posting when the signal comes: the
+    service is gone within the grace period, and every user it answered 201 for is a row."""
+    created: list[dict] = []
+    stop = threading.Event()
+
+    def writer(w: int) -> None:
+        for i in range(10_000):
+            if stop.is_set():
+                return
+            try:
+                got = create(service.port, f"w{w} {i}", f"w{w}.{i}@example.com")
+            except OSError:
+                return  # refused or cut off: the server is going
+            if got.status == 201:
+                created.append(got.json)
+
+    with socket.create_connection(("127.0.0.1", service.port)):
+        writers = [threading.Thread(target=writer, args=(w,)) for w in range(4)]
+        for thread in writers:
+            thread.start()
+        time.sleep(0.5)
+        start = time.monotonic()
+        status, _, stderr = service.stop(sig, timeout=GRACE + 5)
+        took = time.monotonic() - start
+        stop.set()
+        for thread in writers:
+            thread.join(timeout=20)
+    assert status == 0, stderr
+    assert took < GRACE + ALLOWANCE, f"stopped {took:.2f} s after the signal"
+    assert port_released(service.port)
+    assert created, "no write was answered before the signal"
+    rows = database.psql("SELECT id, name, email FROM users").splitlines()
+    missing = {f"{u['id']}|{u['name']}|{u['email']}" for u in created} - set(rows)
+    assert not missing, f"answered 201 but not in the table: {sorted(missing)[:5]}"
+
+
+@pytest.mark.parametrize("name", implementations())
+def test_listening_output_shown_on_the_page(name, users_argv, database, outputs):
+    users_argv(name)  # builds Rust first, where it is Rust
+    (path,) = (DATABASES / IMPLEMENTATIONS[name]).glob("output.*.txt")
+    check_listening_output(outputs, path)
+
+
+@pytest.mark.parametrize("name", implementations())
+def test_without_database_url_it_says_so(name, users_argv, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    done = subprocess.run(users_argv(name), capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout) == (1, ""), done
+    assert done.stderr.strip().endswith("DATABASE_URL is not set"), done.stderr
+
+
+def cell(got) -> str:
+    text = str(got.status)
+    if is_error_shape(got):
+        if got.json["field"]:
+            text += f" `{got.json['field']}`"
+    elif got.status not in (200, 201):
+        text += f", {got.content_type or 'no content type'}, not the error shape"
+    return text
+
+
+@pytest.mark.slow
+def test_behaviour_table(users_argv, database, outputs):
+    """Every case against every implementation, each on an empty table, and a second user
+    with Ann's email; the page shows the table."""
+    columns = {}
+    for name in IMPLEMENTATIONS:
+        with running(users_argv(name)) as server:
+            columns[name] = {}
+            for case, request in ALL_CASES.items():
+                database.psql("TRUNCATE users RESTART IDENTITY")
+                columns[name][case] = cell(call(server.port, request))
+            create(server.port, "Ann", ANN["email"])
+            columns[name][SAME_EMAIL] = cell(create(server.port, "Another Ann", ANN["email"]))
+    lines = [
+        transcripts.GENERATED.format(test="tests/databases/test_users.py"),
+        "",
+        "| Request | " + " | ".join(IMPLEMENTATIONS) + " |",
+        "| --- |" + " --- |" * len(IMPLEMENTATIONS),
+    ]
+    for case in [*ALL_CASES, SAME_EMAIL]:
+        lines.append(f"| {case} | " + " | ".join(columns[n][case] for n in IMPLEMENTATIONS) + " |")
+    outputs.file(TABLE, "\n".join(lines) + "\n")
+    checked(TABLE)
