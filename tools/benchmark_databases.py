@@ -262,8 +262,34 @@ def table(data: dict) -> str:
         f"Errors (socket errors and non-2xx answers) in all runs: {errors}. Largest spread "
         f"between the runs of one service: {spread:.1f} % of its median ({name}, {label}).",
     ]
+    if "in_memory" in data:
+        lines += ["", *beside_memory(data)]
     lines += ["", summary(data)]
     return "\n".join(lines)
+
+
+def beside_memory(data: dict) -> list[str]:
+    """Each service beside its framework with the users in memory (the Frameworks run)."""
+    memory = data["in_memory"]
+    lines = [
+        "| Service | In memory (Frameworks page) | GET req/s there | Single query req/s here "
+        "| POST req/s there | Insert req/s here |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, by_load in data["results"].items():
+        family = memory["results"][IN_MEMORY[name]]
+        lines.append(
+            f"| {name} | {IN_MEMORY[name]} | {family['GET /users/1']:,} "
+            f"| {by_load['single query']['requests_per_s']['median']:,} "
+            f"| {family['POST /users']:,} | {by_load['insert']['requests_per_s']['median']:,} |"
+        )
+    lines += [
+        "",
+        f"The in-memory figures are from the Frameworks page's run of {memory['date']}, another "
+        "day on this shared machine, whose figures have moved by up to 38 % from one day to "
+        "the next: compare them loosely.",
+    ]
+    return lines
 
 
 def figures(data: dict) -> dict:

@@ -1,12 +1,13 @@
 """A throwaway PostgreSQL server: initdb into a temporary directory, serve on 127.0.0.1 on a
 free port, the Databases page's schema applied; stopped and removed again by its owner.
 
-The tests start one per session (tests/databases/conftest.py), and `./dev postgres` starts
-one for a reader and prints its DATABASE_URL until Ctrl+C.
+The tests start one per session (the `postgres_server` fixture in tests/conftest.py), and
+`./dev postgres` starts one for a reader and prints its DATABASE_URL until Ctrl+C.
 initdb refuses to run as root, so as root the server runs as the `postgres` user that
 Debian's package creates (or `nobody`)."""
 
 import contextlib
+import ctypes
 import glob
 import os
 import pathlib
@@ -35,6 +36,13 @@ def bin_dir() -> pathlib.Path | None:
 
 def _version(path: str) -> int:
     return int(pathlib.Path(path).parts[-3])
+
+
+def stop_with_parent() -> None:
+    """In the server's process: a fast shutdown (SIGINT) when whoever started it dies, also
+    when it dies too suddenly to stop the server itself (SIGKILL, a closed terminal)."""
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGINT)
 
 
 def free_port() -> int:
@@ -102,6 +110,7 @@ class Postgres:
             stdout=subprocess.DEVNULL,
             stderr=log,
             start_new_session=True,
+            preexec_fn=stop_with_parent,
             **self._as_owner(),
         )
         log.close()  # the server has its own copy
@@ -173,6 +182,7 @@ def main() -> None:
         sys.stdout.flush()
         with contextlib.suppress(KeyboardInterrupt):
             signal.signal(signal.SIGTERM, signal.default_int_handler)
+            signal.signal(signal.SIGHUP, signal.default_int_handler)  # terminal closed
             while server.process.poll() is None:
                 time.sleep(0.5)
 

@@ -9,7 +9,7 @@ local n = 0
 
 function init(args)
   load, users, tag = args[1], tonumber(args[2]), args[3]
-  math.randomseed(os.time() + #tag)
+  math.randomseed(tonumber(tag:sub(1, 8), 16))  -- the tag is random hex
 end
 
 function request()

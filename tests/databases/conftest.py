@@ -15,7 +15,8 @@ IMPLEMENTATIONS = {
     "FastAPI + SQLAlchemy": "users_sqlalchemy",
     "Flask + psycopg": "users_psycopg",
 }
-# What every sample sets in one visible place (the tests check that they still say so).
+# What every sample sets in one visible place (test_more_clients_than_pool_connections
+# checks that each still says so).
 POOL_SIZE = 10
 DB_TIMEOUT = 2.0
 

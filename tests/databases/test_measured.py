@@ -44,7 +44,7 @@ def test_the_ratios_and_bounds_hold_in_the_data():
 
 
 @pytest.mark.slow
-def test_the_benchmark_runs_end_to_end(rust_binaries, tmp_path):
+def test_the_benchmark_runs_end_to_end(rust_binaries, postgres_server, tmp_path):
     require(shutil.which("wrk"), "wrk is missing (Debian: apt-get install wrk)")
     frameworks = ROOT / "docs/benchmarks/frameworks.json"
     (tmp_path / "frameworks.json").write_text(frameworks.read_text())
@@ -62,8 +62,9 @@ def test_the_benchmark_runs_end_to_end(rust_binaries, tmp_path):
     assert set(data["results"]) == set(benchmark_databases.SAMPLES)
     for name, by_load in data["results"].items():
         for load, figures in by_load.items():
-            # 503s under load are a measurement (a pool of 10 for 64 clients), not a failure.
-            assert isinstance(figures["errors"], int), (name, load, figures)
+            (run,) = data["runs"][name][load]
+            # A few wrk time-outs on a debug build are a measurement; more is a broken run.
+            assert figures["errors"] <= 0.05 * run["requests"], (name, load, figures)
             assert figures["requests_per_s"]["median"] > 0, (name, load)
             assert figures["server_cpu_us_per_request"] > 0, (name, load)
             assert figures["database_cpu_us_per_request"] > 0, (name, load)
@@ -106,6 +107,14 @@ def test_python_is_bound_by_its_core_and_rust_by_the_database_core():
                 assert f["server_cpu_percent"] >= 90, (name, load)
 
 
+def test_python_spends_at_least_twice_rusts_cpu_even_at_twenty_queries():
+    results = data()["results"]
+    cpu = {n: r["20 queries"]["server_cpu_us_per_request"] for n, r in results.items()}
+    rust_most = max(c for n, c in cpu.items() if rust(n))
+    python_least = min(c for n, c in cpu.items() if not rust(n))
+    assert python_least >= 2 * rust_most, cpu
+
+
 def test_the_libraries_rank_the_same_in_every_load():
     results = data()["results"]
     for load in benchmark_databases.LOADS:
@@ -117,8 +126,9 @@ def test_the_libraries_rank_the_same_in_every_load():
 
 
 def test_database_cpu_follows_the_statements_table():
-    """More round trips per request, more CPU time in PostgreSQL (SQLx's unlogged check,
-    which the page describes, counted as one)."""
+    """More round trips per request, more CPU time in PostgreSQL (SQLx's check and the empty
+    query inside SQLAlchemy's ping leave no line in the log; the page says so, and each is
+    counted here as one)."""
     table = (ROOT / "snippets/databases/statements.md").read_text()
     trips = {
         row[0]: int(row[1].split(":")[0])
@@ -127,6 +137,7 @@ def test_database_cpu_follows_the_statements_table():
         for row in [[cell.strip() for cell in line.strip("|").split("|")]]
     }
     trips["Axum + SQLx"] += 1
+    trips["FastAPI + SQLAlchemy"] += 1
     cpu = {
         name: r["single query"]["database_cpu_us_per_request"]
         for name, r in data()["results"].items()

@@ -20,7 +20,15 @@ import pytest
 from tests.reader_view import INCLUDE
 from tests.support import CHECKED, PAGES, ROOT, code_blocks
 
-KINDS = {"python": ".py", "rust": ".rs", "toml": ".toml", "console": ".txt", "text": ".txt"}
+KINDS = {
+    "python": ".py",
+    "rust": ".rs",
+    "toml": ".toml",
+    "console": ".txt",
+    "text": ".txt",
+    "sql": ".sql",
+    "diff": ".diff",
+}
 
 
 def shown(page):

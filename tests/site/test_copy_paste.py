@@ -70,7 +70,7 @@ def build(command: list[str], cwd: pathlib.Path) -> subprocess.CompletedProcess:
 
 
 def is_server(member: str) -> bool:
-    return "_server" in member or member.startswith("snippets/frameworks/")
+    return "_server" in member or member.startswith(("snippets/frameworks/", "snippets/databases/"))
 
 
 @pytest.mark.slow

@@ -1,5 +1,6 @@
 """The users API of the Databases page: FastAPI, asyncpg and raw SQL."""
 
+import asyncio
 import contextlib
 import os
 import signal
@@ -32,7 +33,7 @@ UNAVAILABLE = (
 
 class NewUser(BaseModel):
     name: str = Field(min_length=1, max_length=50)
-    email: str
+    email: str = Field(max_length=254)  # what the UNIQUE index can hold
 
     @field_validator("email")
     @classmethod
@@ -68,7 +69,10 @@ async def lifespan(app: FastAPI):
         timeout=TIMEOUT,  # connecting
     )
     yield
-    await pool.close()
+    try:  # after uvicorn's grace period: close politely, but not for long
+        await asyncio.wait_for(pool.close(), timeout=0.5)
+    except TimeoutError:
+        pool.terminate()
 
 
 # strict_content_type=False: a JSON body without a Content-Type is JSON too.

@@ -36,10 +36,14 @@ def error(status: int, message: str, field: str | None = None, headers=None):
     return jsonify(error=message, field=field), status, headers or {}
 
 
-# PoolTimeout is one too: no connection came within TIMEOUT. The others say
-# the server refused us, is shutting down, or dropped the connection.
+# No connection within TIMEOUT (PoolTimeout), or the server refused us, is
+# shutting down or dropped the connection: SQLSTATE class 08 or 57P, or none
+# at all for a connection that failed before the server could say why.
 @app.errorhandler(psycopg.OperationalError)
-def unavailable(_):
+def operational(err: psycopg.OperationalError):
+    code = err.sqlstate or ""
+    if code and not code.startswith(("08", "57P")):
+        return error(500, "internal error")
     # The check on taking a connection finds one dead connection at a time,
     # pausing a second after each; after a restart, drop them all at once.
     pool.check()
@@ -88,6 +92,8 @@ def new_user(body) -> tuple[dict | None, tuple | None]:
         return None, error(422, "must be 1 to 50 characters", "name")
     if "@" not in body["email"]:
         return None, error(422, "must contain @", "email")
+    if len(body["email"]) > 254:  # what the UNIQUE index can hold
+        return None, error(422, "must be at most 254 characters", "email")
     for field in ("name", "email"):
         if why := unstorable(body[field]):
             return None, error(422, why, field)
@@ -100,7 +106,7 @@ def create_user():
     # and gives None both for bad JSON and for a JSON null.
     try:
         body = json.loads(request.get_data())
-    except ValueError:  # bad JSON, or bytes that are not UTF-8
+    except (ValueError, RecursionError):  # bad JSON, not UTF-8, or too deep
         return error(400, "the body is not valid JSON")
     fields, problem = new_user(body)
     if problem:

@@ -1,5 +1,6 @@
 """The users API of the Databases page: FastAPI and SQLAlchemy's async ORM."""
 
+import asyncio
 import contextlib
 import os
 import signal
@@ -52,7 +53,7 @@ class User(Base):
 
 class NewUser(BaseModel):
     name: str = Field(min_length=1, max_length=50)
-    email: str
+    email: str = Field(max_length=254)  # what the UNIQUE index can hold
 
     @field_validator("email")
     @classmethod
@@ -93,7 +94,9 @@ async def lifespan(app: FastAPI):
     )
     Session.configure(bind=engine)
     yield
-    await engine.dispose()
+    # After uvicorn's grace period: close the connections, but not for long.
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(engine.dispose(), timeout=0.5)
 
 
 # strict_content_type=False: a JSON body without a Content-Type is JSON too.

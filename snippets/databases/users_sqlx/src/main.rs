@@ -143,6 +143,11 @@ fn new_user(body: &[u8]) -> Result<(String, String), ApiError> {
     if !email.contains('@') {
         return Err(ApiError::invalid(Some("email"), "must contain @"));
     }
+    // The UNIQUE index cannot hold a long one (and no address is longer).
+    if email.chars().count() > 254 {
+        let error = "must be at most 254 characters";
+        return Err(ApiError::invalid(Some("email"), error));
+    }
     // PostgreSQL's text cannot hold U+0000: a 422 here, not a 500 later.
     for (field, text) in [("name", name), ("email", email)] {
         if text.contains('\0') {
