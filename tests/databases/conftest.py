@@ -5,16 +5,11 @@ import pytest
 
 from tests.servers import sample_argv
 from tests.support import ROOT
+from tools import benchmark_databases
 
 DATABASES = ROOT / "snippets/databases"
-# The page's order: Rust, then Python.
-IMPLEMENTATIONS = {
-    "Axum + SQLx": "users_sqlx",
-    "Axum + tokio-postgres": "users_postgres",
-    "FastAPI + asyncpg": "users_asyncpg",
-    "FastAPI + SQLAlchemy": "users_sqlalchemy",
-    "Flask + psycopg": "users_psycopg",
-}
+# The page's order: Rust, then Python; the benchmark measures the same five.
+IMPLEMENTATIONS = benchmark_databases.SAMPLES
 # What every sample sets in one visible place (test_more_clients_than_pool_connections
 # checks that each still says so).
 POOL_SIZE = 10
