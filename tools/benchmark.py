@@ -175,13 +175,21 @@ def tree(process: subprocess.Popen) -> list[psutil.Process]:
     return [root, *root.children(recursive=True)]
 
 
-def cpu_seconds(processes: list[psutil.Process]) -> float:
-    total = 0.0
-    for p in processes:
+def cpu_by_pid(processes: list[psutil.Process]) -> dict[int, float]:
+    found = {}
+    for process in processes:
         with contextlib.suppress(psutil.NoSuchProcess):
-            t = p.cpu_times()
-            total += t.user + t.system
-    return total
+            times = process.cpu_times()
+            found[process.pid] = times.user + times.system
+    return found
+
+
+def cpu_since(before: dict[int, float], processes: list[psutil.Process]) -> float:
+    """CPU seconds the processes used since `before`, process by process: one that started
+    since counts whole, one that has exited since counts nothing (summing totals would
+    subtract its time, as for PostgreSQL backends that the service run before left open)."""
+    now = cpu_by_pid(processes)
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in now.items())
 
 
 def rss(processes: list[psutil.Process]) -> int:
@@ -268,7 +276,7 @@ def http_run(
         prepare(port)
         if warmup:
             wrk(port, warmup, connections, wrk_core, *request)
-        cpu_before, peak = cpu_seconds(tree(process)), rss(tree(process))
+        cpu_before, peak = cpu_by_pid(tree(process)), rss(tree(process))
         measured: dict = {}
         load = threading.Thread(
             target=lambda: measured.update(run=wrk(port, seconds, connections, wrk_core, *request))
@@ -281,7 +289,7 @@ def http_run(
         wall = time.monotonic() - started
         output, wrk_cpu = measured["run"]
         figures = parse_wrk(output)
-        server_cpu = cpu_seconds(tree(process)) - cpu_before
+        server_cpu = cpu_since(cpu_before, tree(process))
         figures.update(
             peak_rss_mib=round(peak / 2**20, 1),
             server_cpu_percent=round(100 * server_cpu / wall),

@@ -80,23 +80,6 @@ def connections(processes: list[psutil.Process]) -> int:
     return count
 
 
-def cpu_by_pid(processes: list[psutil.Process]) -> dict[int, float]:
-    found = {}
-    for process in processes:
-        with contextlib.suppress(psutil.NoSuchProcess):
-            times = process.cpu_times()
-            found[process.pid] = times.user + times.system
-    return found
-
-
-def cpu_since(before: dict[int, float], processes: list[psutil.Process]) -> float:
-    """CPU seconds the processes used since `before`, process by process: one that started
-    since counts whole, one that has exited since counts nothing (summing totals would
-    subtract its time, as for the backends of the service run before)."""
-    now = cpu_by_pid(processes)
-    return sum(seconds - before.get(pid, 0.0) for pid, seconds in now.items())
-
-
 def one_run(setup: dict, pg: postgres.Postgres, load: str, args) -> dict:
     """One loaded run of one service; the service is started anew for it, once the last
     one's connections are gone."""
@@ -115,8 +98,8 @@ def one_run(setup: dict, pg: postgres.Postgres, load: str, args) -> dict:
 
         if args.warmup:
             benchmark.wrk(port, args.warmup, args.connections, setup["wrk_cpus"], *request())
-        service_before = cpu_by_pid(benchmark.tree(process))
-        database_before = cpu_by_pid(backends(database))
+        service_before = benchmark.cpu_by_pid(benchmark.tree(process))
+        database_before = benchmark.cpu_by_pid(backends(database))
         peak, used = 0, 0
         measured: dict = {}
 
@@ -135,8 +118,8 @@ def one_run(setup: dict, pg: postgres.Postgres, load: str, args) -> dict:
         wall = time.monotonic() - started
         output, wrk_cpu = measured["run"]
         figures = benchmark.parse_wrk(output)
-        service_cpu = cpu_since(service_before, benchmark.tree(process))
-        database_cpu = cpu_since(database_before, backends(database))
+        service_cpu = benchmark.cpu_since(service_before, benchmark.tree(process))
+        database_cpu = benchmark.cpu_since(database_before, backends(database))
     requests = max(figures["requests"], 1)
     figures.update(
         peak_rss_mib=round(peak / 2**20, 1),
