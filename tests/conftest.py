@@ -8,7 +8,7 @@ import pytest
 
 from tests import transcripts
 from tests.sitebuild import mkdocs_build
-from tests.support import ROOT, checked, require
+from tests.support import ROOT, TARGET, checked, require
 from tools import postgres
 
 
@@ -76,7 +76,7 @@ def rust_binaries(request, rust_toolchain) -> pathlib.Path:
     )
     if done.returncode != 0:
         pytest.fail(f"cargo build failed:\n{done.stderr}", pytrace=False)
-    return ROOT / "target" / "debug"
+    return TARGET / "debug"
 
 
 @pytest.fixture(scope="session")

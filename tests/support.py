@@ -14,9 +14,22 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 PAGES = sorted((ROOT / "docs").glob("*.md"))
 IN_CI = os.environ.get("CI") == "true"
+
+
+def target_dir() -> pathlib.Path:
+    """cargo's target directory, CARGO_TARGET_DIR where set (.ci/run points it at a cache
+    outside the clone, so that a new clone reuses earlier builds), made absolute for the cargo
+    runs that start in other folders."""
+    target = ROOT / os.environ.get("CARGO_TARGET_DIR", "target")
+    os.environ["CARGO_TARGET_DIR"] = str(target)
+    return target
+
+
+# Every build the tests and tools make lives in here, beside cargo's own.
+TARGET = target_dir()
 # Projects and environments built from what the pages show, kept between runs like cargo's
 # builds (tests/site/test_copy_paste.py; ./dev bench runs the Python samples there too).
-COPIES = ROOT / "target/copy-paste"
+COPIES = TARGET / "copy-paste"
 
 
 def sample_of(test_file: str) -> pathlib.Path:

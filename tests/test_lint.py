@@ -7,12 +7,12 @@ import sys
 import pytest
 
 from tests import toolchain
-from tests.support import ROOT, rustc_edition
+from tests.support import ROOT, TARGET, rustc_edition
 
 COMPILE_FAIL = sorted((ROOT / "snippets").rglob("rustc.txt"))
 # clippy needs a build of the dependencies: in the quick run only once one exists.
 slow_unless_built = (
-    pytest.mark.slow if not (ROOT / "target/debug/.fingerprint").is_dir() else lambda f: f
+    pytest.mark.slow if not (TARGET / "debug/.fingerprint").is_dir() else lambda f: f
 )
 
 

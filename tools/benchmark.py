@@ -41,6 +41,7 @@ import urllib.request
 
 import psutil
 
+from tests import support
 from tests.support import ROOT, replace_between
 from tools import pyo3_module
 
@@ -85,7 +86,7 @@ WITH_NAGLE = (
 
 # Where the Rust samples' binaries are: release builds, or debug ones for the smoke test
 # (`--debug`, set in main before anything runs), which reuses the tests' build.
-TARGET = ROOT / "target/release"
+TARGET = support.TARGET / "release"
 
 
 class RustBinary(os.PathLike):
@@ -538,7 +539,7 @@ def startup_ms(argv: list[str]) -> float:
 def clean_release_build_s(sample: str) -> float:
     """`cargo build --release` of one sample from an empty target directory (crates already
     downloaded), on every core."""
-    target = ROOT / "target/bench/clean-build"
+    target = support.TARGET / "bench/clean-build"
     shutil.rmtree(target, ignore_errors=True)
     started = time.monotonic()
     subprocess.run(
@@ -555,7 +556,7 @@ def clean_release_build_s(sample: str) -> float:
 def installed_mib(sample: str) -> float:
     """What `pip install -r requirements.txt` puts on disk for a Python sample (installed
     again only when the file changed)."""
-    site = ROOT / "target/bench" / f"site-{sample}"
+    site = support.TARGET / "bench" / f"site-{sample}"
     requirements = (FRAMEWORKS / sample / "requirements.txt").read_text()
     stamp = site.with_name(f"{site.name}.requirements.txt")
     if not stamp.is_file() or stamp.read_text() != requirements:
@@ -880,7 +881,7 @@ def main() -> int:
 
     parts = args.only or ["http", "cpu", "blocking", "frameworks", "databases"]
     global TARGET
-    TARGET = ROOT / "target" / ("debug" if args.debug else "release")
+    TARGET = support.TARGET / ("debug" if args.debug else "release")
     # The Rust samples of the parts this run measures.
     needs = {
         "http": ["hello_server"],
@@ -901,7 +902,7 @@ def main() -> int:
         check=True,
     )
     if "cpu" in parts:
-        built = ROOT / "target/bench" / ("fast_primes-debug" if args.debug else "fast_primes")
+        built = support.TARGET / "bench" / ("fast_primes-debug" if args.debug else "fast_primes")
         site = pyo3_module.build(built, release=not args.debug)
         os.environ["PYTHONPATH"] = str(site)
     m = machine()

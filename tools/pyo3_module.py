@@ -13,7 +13,7 @@ import pathlib
 import subprocess
 import sys
 
-from tests.support import ROOT
+from tests.support import ROOT, TARGET
 
 SAMPLE = ROOT / "snippets/concurrency/prime_count_pyo3"
 
@@ -22,7 +22,7 @@ def run(command: list[str]) -> None:
     done = subprocess.run(
         command,
         cwd=ROOT,
-        env={**os.environ, "CARGO_TARGET_DIR": str(ROOT / "target/maturin")},
+        env={**os.environ, "CARGO_TARGET_DIR": str(TARGET / "maturin")},
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,

@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from tests.sitebuild import mkdocs_build
-from tests.support import ROOT
+from tests.support import ROOT, TARGET
 from tests.transcripts import REWRITE_COMMAND
 
 KEEP = [
@@ -62,7 +62,7 @@ def pytest_in(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", *args],
         cwd=copy,
         # The copy builds Rust into a target directory of its own, kept between runs.
-        env={**os.environ, "CARGO_TARGET_DIR": str(ROOT / "target" / "bad-input")},
+        env={**os.environ, "CARGO_TARGET_DIR": str(TARGET / "bad-input")},
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,

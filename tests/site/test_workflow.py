@@ -55,8 +55,33 @@ def test_tests_in_debian_12_and_publishes_main_only():
     assert any(
         step.get("uses", "").startswith("actions/upload-pages-artifact") for step in test["steps"]
     )
-    (build,) = [step for step in test["steps"] if "mkdocs build" in step.get("run", "")]
+    (build,) = [step for step in test["steps"] if 'mkdocs" build' in step.get("run", "")]
+    assert "source .ci/env" in build["run"]  # the environment .ci/run made, not a new one
     assert build["env"]["SITE_URL"].startswith("https://")  # sitemap and canonical links
     assert deploy["needs"] == "test"
     assert "refs/heads/main" in deploy["if"]
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+
+
+def test_caches_what_ci_keeps_outside_the_clone():
+    """The runner restores the folder .ci/env points builds and environments at."""
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    (cache,) = [
+        s for s in workflow["jobs"]["test"]["steps"] if "actions/cache" in s.get("uses", "")
+    ]
+    done = subprocess.run(
+        [
+            "bash",
+            "-c",
+            "HOME=/home/ci; unset XDG_CACHE_HOME CARGO_TARGET_DIR VENV; "
+            'source .ci/env; echo "$CARGO_TARGET_DIR $VENV"',
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    )
+    kept = cache["with"]["path"].replace("~", "/home/ci").split()
+    for folder in done.stdout.split():
+        assert any(folder.startswith(path + "/") for path in kept), (folder, kept)
