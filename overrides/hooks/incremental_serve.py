@@ -1,0 +1,220 @@
+"""`./dev serve` (mkdocs serve --dirty) rebuilds only the pages an edit can change, and the served
+site stays byte-identical to a full `mkdocs build` (tests/site/test_serve.py compares them).
+
+MkDocs' dirty build skips a page whose Markdown file is older than its output, which misses an
+edited snippet, and Material's search index then lists the rebuilt page last. Here a page is
+rebuilt when any file its last build opened changed (its Markdown, the snippets it includes,
+whatever a hook read for it, found with an audit hook rather than by parsing `--8<--` lines),
+or when it links to an anchor of a rebuilt page (so that anchor warnings still show). Any other
+change (mkdocs.yml, overrides/, assets, a page added or removed) rebuilds everything. The search
+index is put back together in page order from each page's last entries. Compiled templates are
+kept between builds, keyed by their source.
+"""
+
+import hashlib
+import logging
+import os
+import sys
+
+import jinja2
+import watchdog.events as events
+import watchdog.observers
+from mkdocs.plugins import event_priority
+from mkdocs.utils import clean_directory
+
+log = logging.getLogger("mkdocs.hooks.incremental_serve")
+
+ACTIVE = False
+# Between builds: content hash of every watched file, and per page (src_uri) the files its
+# build opened, the pages it links anchors of, and its search index entries.
+stamps: dict[str, str] = {}
+opened: dict[str, set[str]] = {}
+links_to: dict[str, set[str]] = {}
+entries: dict[str, list] = {}
+order: list[str] = []
+# This build: the page whose files are being recorded, what is rebuilt, where search stood.
+current: str | None = None
+rebuilt: set[str] = set()
+full = True
+search_before = 0
+
+
+class KeepCompiled(jinja2.BytecodeCache):
+    """Jinja compiles Material's templates afresh for every build: a quarter of its time."""
+
+    def __init__(self):
+        self.compiled: dict[tuple[str, str], bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if code := self.compiled.get((bucket.key, bucket.checksum)):
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket):
+        self.compiled[(bucket.key, bucket.checksum)] = bucket.bytecode_to_string()
+
+
+COMPILED = KeepCompiled()
+
+
+def record_open(event, args):
+    if current is not None and event == "open" and isinstance(args[0], str):
+        opened[current].add(os.path.abspath(args[0]))
+
+
+class NotDirty(logging.Filter):
+    """MkDocs warns that dirty builds get navigation wrong; these do not."""
+
+    def filter(self, record):
+        return "'dirty' build" not in record.getMessage()
+
+
+def on_startup(command, dirty):
+    global ACTIVE
+    ACTIVE = command == "serve" and dirty
+    if ACTIVE:
+        sys.addaudithook(record_open)
+        logging.getLogger("mkdocs.commands.build").addFilter(NotDirty())
+
+
+class Writes(watchdog.observers.Observer):
+    """inotify, reporting the writes to watched files, not the reads a build makes of them."""
+
+    kinds = [
+        events.FileCreatedEvent,
+        events.FileModifiedEvent,
+        events.FileClosedEvent,
+        events.FileMovedEvent,
+        events.FileDeletedEvent,
+    ]
+
+    def schedule(self, handler, path, *, recursive=False, **kwargs):
+        return super().schedule(handler, path, recursive=recursive, event_filter=self.kinds)
+
+
+def on_serve(server, config, builder):
+    """MkDocs polls every watched file twice a second and waits 0.1 s for a save to settle:
+    inotify reports the save at once (the watches made after this event use it too)."""
+    if ACTIVE:
+        paths = [config.docs_dir, config.config_file_path]
+        for path in paths:
+            server.unwatch(path)
+        server.observer = Writes()
+        for path in paths:
+            server.watch(path)
+        server.build_delay = 0.05
+    return server
+
+
+def watched(config) -> dict[str, str]:
+    roots = [config.docs_dir, *config.watch, config.theme.custom_dir or ""]
+    found = {config.config_file_path: digest(config.config_file_path)}
+    for root in filter(None, roots):
+        for folder, dirs, names in os.walk(root):
+            dirs[:] = [d for d in dirs if not d.startswith((".", "__"))]
+            for name in names:
+                path = os.path.join(folder, name)
+                found[os.path.abspath(path)] = digest(path)
+    return found
+
+
+def digest(path: str) -> str:
+    with open(path, "rb") as file:
+        return hashlib.blake2b(file.read(), digest_size=16).hexdigest()
+
+
+def on_env(env, config, files):
+    env.bytecode_cache = COMPILED
+    return env
+
+
+@event_priority(100)
+def on_files(files, config):
+    """Decide which pages this build writes (is_modified is what a dirty build asks)."""
+    global full, rebuilt, current, order
+    if not ACTIVE:
+        return files
+    current = None
+    now = watched(config)
+    changed = {p for p in now.keys() | stamps.keys() if now.get(p) != stamps.get(p)}
+    pages = {f.src_uri: f for f in files.documentation_pages()}
+    sources = {f.abs_src_path for f in pages.values()}
+    theme = [config.docs_dir + os.sep, (config.theme.custom_dir or config.docs_dir) + os.sep]
+
+    def site_wide(path):
+        """The configuration, the theme's overrides, an asset: what every page may depend on."""
+        return (
+            path == config.config_file_path or path.startswith(tuple(theme)) and path not in sources
+        )
+
+    if full or list(pages) != order or any(map(site_wide, changed)):
+        full = True
+        rebuilt = set(pages)
+        clean_directory(config.site_dir)
+    else:
+        rebuilt = {uri for uri in pages if opened[uri] & changed}
+        rebuilt |= {uri for uri in pages if links_to[uri] & rebuilt}
+    stamps.clear()
+    stamps.update(now)
+    order = list(pages)
+    for uri, file in pages.items():
+        file.is_modified = (lambda yes: lambda: yes)(uri in rebuilt)
+        if uri in rebuilt:
+            opened[uri], links_to[uri] = set(), set()
+    log.info("Rebuilding %s", "every page" if full else ", ".join(sorted(rebuilt)) or "no page")
+    return files
+
+
+@event_priority(100)
+def on_pre_page(page, config, files):
+    global current
+    if ACTIVE:
+        current = page.file.src_uri
+    return page
+
+
+@event_priority(-100)
+def on_page_content(html, page, config, files):
+    global current
+    if ACTIVE:
+        links_to[page.file.src_uri] = {f.src_uri for f in page.links_to_anchors or {}}
+        current = None
+    return html
+
+
+def search(config):
+    return next(p for p in config.plugins.values() if type(p).__name__ == "SearchPlugin")
+
+
+@event_priority(100)
+def on_page_context(context, page, config, nav):
+    global current, search_before
+    if ACTIVE:
+        current = page.file.src_uri
+        search_before = len(search(config).search_index.entries)
+    return context
+
+
+@event_priority(-100)
+def on_post_page(output, page, config):
+    global current
+    if ACTIVE:
+        entries[page.file.src_uri] = search(config).search_index.entries[search_before:]
+        current = None
+    return output
+
+
+@event_priority(100)
+def on_post_build(config):
+    """Hand the search plugin every page's entries in page order, as a full build has them."""
+    global full
+    if ACTIVE:
+        plugin = search(config)
+        plugin.search_index_prev = None
+        plugin.search_index.entries = [entry for uri in order for entry in entries[uri]]
+        full = False
+
+
+def on_build_error(error):
+    """After a failed build nothing recorded can be trusted (a missing include opened no file)."""
+    global full, current
+    full, current = True, None

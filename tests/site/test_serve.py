@@ -1,0 +1,103 @@
+"""`./dev serve` rebuilds only what an edit can change (overrides/hooks/incremental_serve.py), yet
+serves, byte for byte, what a full `mkdocs build --strict` makes of the same sources, and still
+shows the errors a strict build fails on."""
+
+import re
+import urllib.request
+
+import pytest
+
+from tests.sitebuild import mkdocs_build
+from tests.support import ROOT
+from tools import author_loop
+
+LIVERELOAD = re.compile(rb"<script>\nvar livereload = .*?</script>(?=</body>)", re.S)
+
+
+def test_dev_serve_runs_what_the_measurement_and_this_test_run():
+    assert f'mkdocs" {" ".join(author_loop.SERVE)} ' in (ROOT / "dev").read_text()
+
+
+def served_files(site, full) -> dict[str, bytes]:
+    """Every file of the full build, as the server hands it out (less its reload script)."""
+    got = {}
+    for path in sorted(p for p in full.rglob("*") if p.is_file()):
+        name = path.relative_to(full).as_posix()
+        with urllib.request.urlopen(site.url + name, timeout=10) as response:
+            got[name] = LIVERELOAD.sub(b"", response.read())
+    return got
+
+
+def edited(site, count: int, path: str, change) -> str:
+    """Make one edit, wait for the build it starts; what the hook said it rebuilt."""
+    file = site.root / path
+    file.write_text(change(file.read_text() if file.exists() else ""))
+    site.wait_for_builds(count)
+    return [line for line in site.log if "Rebuilding" in line][-1].split("Rebuilding ")[1].strip()
+
+
+@pytest.mark.slow
+def test_served_site_is_the_full_build_after_edits(tmp_path):
+    anchor = "#the-middle-way-a-rust-function-called-from-python"
+    heading = "## The middle way: a Rust function called from Python"
+    with author_loop.served(tmp_path) as site:
+        assert site.ended() == [] and "Rebuilding every page" in "".join(site.log)
+        steps = [
+            # The theme: every page (so the comparison below follows incremental builds only).
+            (
+                "overrides/assets/stylesheets/extra.css",
+                lambda t: t + "\n/* edited */\n",
+                "every page",
+            ),
+            # A sample: only the page that includes it.
+            ("snippets/safety/borrowing/borrowing.py", lambda t: t + "# edited\n", "safety.md"),
+            # A page's own text (and the page linking to its anchors, whose links are checked).
+            (
+                "docs/performance.md",
+                lambda t: t + "\nAn added paragraph.\n",
+                "considerations.md, performance.md",
+            ),
+            # An included Markdown table: the page that includes it.
+            ("snippets/databases/behaviour.md", lambda t: t.replace("|", "| ", 1), "databases.md"),
+            # A heading others link to: the renamed anchor's warnings show.
+            (
+                "docs/concurrency.md",
+                lambda t: t.replace(heading, "## The middle way"),
+                "conclusion.md, concurrency.md, frameworks.md, performance.md",
+            ),
+            ("docs/concurrency.md", lambda t: t.replace("## The middle way", heading, 1), None),
+            # A file no page includes: nothing.
+            ("snippets/notes.txt", lambda t: "not shown anywhere\n", "no page"),
+        ]
+        for count, (path, change, expected) in enumerate(steps, 1):
+            rebuilt = edited(site, count, path, change)
+            if expected:
+                assert rebuilt == expected, (path, rebuilt)
+        log = "".join(site.log)
+        # The renamed heading's warnings showed while it was gone.
+        assert f"'concurrency.md{anchor}'" in log and "does not contain an anchor" in log
+
+        full = tmp_path / "full"
+        done = mkdocs_build(site.root, full, SITE_URL=site.url)
+        assert done.returncode == 0, done.stderr
+        served = served_files(site, full)
+        pages = {f"{p.stem}/index.html" for p in ROOT.glob("docs/*.md")} - {"index/index.html"}
+        assert {"index.html", "search/search_index.json", "sitemap.xml", *pages} <= served.keys()
+        for name, content in served.items():
+            assert content == (full / name).read_bytes(), name
+
+
+@pytest.mark.slow
+def test_a_missing_include_shows_while_serving_and_its_fix_serves_again(tmp_path):
+    with author_loop.served(tmp_path) as site:
+        page = site.root / "docs/safety.md"
+        original = page.read_text()
+        page.write_text(original + '\n```\n--8<-- "snippets/missing.txt"\n```\n')
+        site.wait_for_builds(1)
+        assert "the rebuild" in site.ended()[-1]
+        assert "snippets/missing.txt" in "".join(site.log)
+        (site.root / "snippets/missing.txt").write_text("now here\n")
+        site.wait_for_builds(2)
+        assert "Reloading browsers" in site.ended()[-1]
+        with urllib.request.urlopen(site.url + "safety/", timeout=10) as response:
+            assert b"now here" in response.read()
