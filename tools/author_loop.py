@@ -14,6 +14,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -23,12 +24,15 @@ from tests.support import ROOT
 # What ./dev serve runs (tests/site/test_serve.py holds the two to each other).
 SERVE = ["serve", "--dirty"]
 SOURCES = ["docs", "snippets", "overrides", "mkdocs.yml"]
-# The two kinds of edit an author makes, each to a file the Safety page shows.
+# The two kinds of edit an author makes, with the Safety page open: to the page, and to a sample
+# it includes; what each adds to the file.
+PAGE = "safety/"
 EDITS = {
-    "page": ("docs/safety.md", "safety/", "\n{marker}\n"),
-    "sample": ("snippets/safety/borrowing/borrowing.py", "safety/", "# {marker}\n"),
+    "page": ("docs/safety.md", "\n{marker}\n"),
+    "sample": ("snippets/safety/borrowing/borrowing.py", "# {marker}\n"),
 }
-BUILT = re.compile(r"Documentation built in ([\d.]+) seconds")
+# The hook's line at the end of each build (overrides/hooks/incremental_serve.py).
+BUILD = re.compile(r"Build (\d+)(?:: (.*) in (\d+) ms| failed)")
 
 
 @dataclasses.dataclass
@@ -37,23 +41,19 @@ class Served:
     root: pathlib.Path
     log: list[str]
 
-    def builds(self) -> list[float]:
-        """How long each build took, as MkDocs logs it."""
-        return [float(m[1]) for line in self.log if (m := BUILT.search(line))]
+    def builds(self) -> list[re.Match]:
+        """Each build so far, the first (of every page) included: what it wrote, how long it took
+        (None if it failed)."""
+        return [m for line in self.log if (m := BUILD.search(line))]
 
-    def wait_for_builds(self, count: int, timeout: float = 60) -> None:
-        """Until `count` builds ended (well or not): reloads and errors both say so."""
+    def wait_for_build(self, number: int, timeout: float = 60) -> re.Match:
+        """Until build `number` (the first is 1) ended, well or not."""
         deadline = time.monotonic() + timeout
-        while len(self.ended()) < count:
+        while len(built := self.builds()) < number:
             if time.monotonic() > deadline:
-                raise TimeoutError(f"{count} builds did not end:\n" + "\n".join(self.log))
+                raise TimeoutError(f"build {number} did not end:\n" + "".join(self.log))
             time.sleep(0.02)
-
-    def ended(self) -> list[str]:
-        return [line for line in self.log if "Reloading browsers" in line or "the rebuild" in line]
-
-    def edit(self, path: str, text: str) -> None:
-        (self.root / path).write_text(text)
+        return built[number - 1]
 
 
 def free_port() -> int:
@@ -63,8 +63,9 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def served(workdir: pathlib.Path, *args: str):
-    """`mkdocs serve` as ./dev runs it, on a copy of the sources in `workdir` and a free port."""
+def served(workdir: pathlib.Path, incremental: bool = True):
+    """`mkdocs serve` as ./dev runs it (or, not incremental, without --dirty), on a copy of the
+    sources in `workdir` and a free port."""
     root = workdir / "sources"
     root.mkdir(parents=True)
     for name in SOURCES:
@@ -74,8 +75,8 @@ def served(workdir: pathlib.Path, *args: str):
             shutil.copy(ROOT / name, root / name)
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", *SERVE, "-f", str(root / "mkdocs.yml")]
-        + ["--dev-addr", f"127.0.0.1:{port}", *args],
+        [sys.executable, "-m", "mkdocs", *(SERVE if incremental else SERVE[:1])]
+        + ["-f", str(root / "mkdocs.yml"), "--dev-addr", f"127.0.0.1:{port}"],
         cwd=workdir,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
         stdin=subprocess.DEVNULL,
@@ -88,7 +89,7 @@ def served(workdir: pathlib.Path, *args: str):
     reader.start()
     try:
         deadline = time.monotonic() + 120
-        while not any("Serving on" in line for line in log):
+        while not any("Serving on" in line for line in log):  # after the first build
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("mkdocs serve did not start:\n" + "".join(log))
             time.sleep(0.05)
@@ -103,48 +104,55 @@ def served(workdir: pathlib.Path, *args: str):
         reader.join(timeout=10)
 
 
-# When the page that the browser shows holds the marker, the wall-clock time it was parsed.
+# When the page the browser shows holds the marker: the wall-clock time its HTML was parsed
+# (DOMContentLoaded), and how long that took from the start of its navigation (the reload).
 SEEN = """marker => document.readyState !== "loading"
-    && document.body.textContent.includes(marker) ? window.loadedAt : 0"""
-LOADED_AT = """document.addEventListener("DOMContentLoaded",
-    () => { window.loadedAt = performance.timeOrigin + performance.now(); });"""
+    && document.body.textContent.includes(marker) && window.loaded"""
+UNSEEN = """marker => document.readyState === "complete"
+    && !document.body.textContent.includes(marker)"""
+LOADED = """document.addEventListener("DOMContentLoaded", () => {
+    window.loaded = { at: performance.timeOrigin + performance.now(), after: performance.now() };
+});"""
+# What is measured: ./dev serve, and MkDocs' own serve (every page, files polled) beside it.
+VARIANTS = {"./dev serve": True, "mkdocs serve": False}
 
 
-def measure(edits: int, workdir: pathlib.Path) -> dict:
-    """Save → edited text in the DOM, in milliseconds, `edits` times for each kind of edit."""
-    from playwright.sync_api import Error, sync_playwright
+def measure(edits: int, workdir: pathlib.Path, incremental: bool = True) -> dict:
+    """Save → edited text in the DOM, in milliseconds, `edits` times for each kind of edit,
+    with the build's share and the reloaded page's own load time."""
+    from playwright.sync_api import sync_playwright
 
     from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 
     results = {}
-    with served(workdir) as site, sync_playwright() as playwright:
+    with served(workdir, incremental) as site, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            for kind, (path, page_path, addition) in EDITS.items():
-                page = browser.new_page()
-                page.add_init_script(LOADED_AT)
-                page.goto(site.url + page_path)
+            page = browser.new_page()
+            page.add_init_script(LOADED)
+            page.goto(site.url + PAGE)
+            for kind, (path, addition) in EDITS.items():
                 original = (site.root / path).read_text()
-                took, builds = [], []
+                took, builds, loads = [], [], []
                 for _ in range(edits):
                     time.sleep(0.3)  # the page idle, as after an author's pause
                     marker = f"reload probe {uuid.uuid4().hex}"
-                    before = len(site.builds())
+                    number = len(site.builds()) + 1
                     started = time.time() * 1000
-                    site.edit(path, original + addition.format(marker=marker))
-                    deadline = time.monotonic() + 20
-                    while True:
-                        with contextlib.suppress(Error):  # the page reloading just then
-                            if seen := page.evaluate(SEEN, marker):
-                                break
-                        if time.monotonic() > deadline:
-                            raise TimeoutError(f"{kind} edit never shown:\n" + "".join(site.log))
-                        time.sleep(0.005)
-                    took.append(seen - started)
-                    builds.append(site.builds()[before] * 1000)
-                site.edit(path, original)
-                page.close()
-                results[kind] = {"save_to_dom_ms": summary(took), "build_ms": summary(builds)}
+                    (site.root / path).write_text(original + addition.format(marker=marker))
+                    # Playwright runs the check again in each new document (the reload).
+                    seen = page.wait_for_function(SEEN, arg=marker, polling=5, timeout=30_000)
+                    loaded = seen.json_value()
+                    took.append(loaded["at"] - started)
+                    loads.append(loaded["after"])
+                    builds.append(int(site.wait_for_build(number)[3]))
+                (site.root / path).write_text(original)
+                page.wait_for_function(UNSEEN, arg=marker, polling=5, timeout=30_000)
+                results[kind] = {
+                    "save_to_dom_ms": summary(took),
+                    "build_ms": summary(builds),
+                    "page_load_ms": summary(loads),
+                }
         finally:
             browser.close()
     return results
@@ -162,23 +170,28 @@ def summary(values: list[float]) -> dict:
 def table(data: dict) -> str:
     """README's block: a pure function of docs/benchmarks/reload.json."""
     rows = [
-        "| Edit | Save → new text in the browser (median, min–max) "
-        "| MkDocs' build of it (median) |",
-        "| --- | --- | --- |",
+        "| Edit, with `/safety/` open | Served by | Save → new text in the browser "
+        "| of which the build | and the page's reload |",
+        "| --- | --- | --- | --- | --- |",
     ]
-    for kind, what in [("page", "a page (`docs/safety.md`)"), ("sample", "a sample it includes")]:
-        shown, build = data["results"][kind]["save_to_dom_ms"], data["results"][kind]["build_ms"]
-        rows.append(
-            f"| {what} | {shown['median']} ms ({shown['min']}–{shown['max']} ms, "
-            f"{shown['n']} edits) | {build['median']} ms |"
-        )
-    return "\n".join(rows)
+    for kind, what in [("page", "the page (`docs/safety.md`)"), ("sample", "a sample it includes")]:
+        for variant, results in data["results"].items():
+            shown, build, load = (
+                results[kind][key] for key in ("save_to_dom_ms", "build_ms", "page_load_ms")
+            )
+            rows.append(
+                f"| {what} | `{variant}` | **{shown['median']} ms** "
+                f"({shown['min']}–{shown['max']}, {shown['n']} edits) "
+                f"| {build['median']} ms | {load['median']} ms |"
+            )
+    return "\n".join(rows) + "\n\nMedians (min–max); measured " + data["machine"]["date"] + "."
 
 
-def run(args, out: pathlib.Path) -> str:
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as workdir:
-        data = {"machine": args.machine, "results": measure(args.edits, pathlib.Path(workdir))}
+def run(edits: int, machine: dict, out: pathlib.Path) -> str:
+    results = {}
+    for variant, incremental in VARIANTS.items():
+        with tempfile.TemporaryDirectory() as workdir:
+            results[variant] = measure(edits, pathlib.Path(workdir), incremental)
+    data = {"machine": machine, "results": results}
     (out / "reload.json").write_text(json.dumps(data, indent=2) + "\n")
     return table(data)

@@ -17,7 +17,9 @@ test), then:
 
 It writes docs/benchmarks/{http,cpu,blocking}.json (and .svg charts for the first two)
 and rewrites the tables between the `<!-- bench:... -->` markers of docs/performance.md
-and docs/concurrency.md. `--only` runs some of the three. It is a
+and docs/concurrency.md. Frameworks and Databases do the same for their pages
+(tools/benchmark_databases.py); Reload times the author's loop of `./dev serve`
+(tools/author_loop.py) and writes README's table. `--only` runs some of the parts. It is a
 benchmark, not a test: the figures vary with the machine and its load.
 """
 
@@ -43,7 +45,7 @@ import psutil
 
 from tests import support
 from tests.support import ROOT, replace_between
-from tools import pyo3_module
+from tools import author_loop, pyo3_module
 
 HELLO = ROOT / "snippets/performance/hello_server"
 OUT = ROOT / "docs/benchmarks"
@@ -83,6 +85,8 @@ WITH_NAGLE = (
     f"import sys; sys.path.insert(0, {str(STDLIB)!r}); import stdlib_server as s; "
     "s.Hello.disable_nagle_algorithm = False; s.main()"
 )
+
+PARTS = ["http", "cpu", "blocking", "frameworks", "databases", "reload"]
 
 # Where the Rust samples' binaries are: release builds, or debug ones for the smoke test
 # (`--debug`, set in main before anything runs), which reuses the tests' build.
@@ -853,6 +857,7 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--limit", type=int, default=1_000_000, help="primes below this")
+    parser.add_argument("--edits", type=int, default=10, help="saves of each kind (reload)")
     parser.add_argument(
         "--workers",
         type=int,
@@ -861,7 +866,7 @@ def main() -> int:
     )
     parser.add_argument(
         "--only",
-        choices=["http", "cpu", "blocking", "frameworks", "databases"],
+        choices=PARTS,
         action="append",
         help="run only this part (may be given more than once; default: all)",
     )
@@ -879,7 +884,7 @@ def main() -> int:
     parser.add_argument("--no-pages", action="store_true", help="leave docs/*.md alone")
     args = parser.parse_args()
 
-    parts = args.only or ["http", "cpu", "blocking", "frameworks", "databases"]
+    parts = args.only or PARTS
     global TARGET
     TARGET = support.TARGET / ("debug" if args.debug else "release")
     # The Rust samples of the parts this run measures.
@@ -891,16 +896,22 @@ def main() -> int:
         "databases": [
             s for s in benchmark_databases.SAMPLES.values() if benchmark_databases.is_rust(s)
         ],
+        "reload": [],
     }
     samples = [sample for part in parts for sample in needs[part]]
-    subprocess.run(
-        # Debug: the whole workspace, as the tests build it (other packages would unify
-        # crate features differently, and cargo would build those crates again).
-        ["cargo", "build", "--locked", "-q"]
-        + (["--workspace"] if args.debug else ["--release", *(f"--package={s}" for s in samples)]),
-        cwd=ROOT,
-        check=True,
-    )
+    if args.debug or samples:
+        subprocess.run(
+            # Debug: the whole workspace, as the tests build it (other packages would unify
+            # crate features differently, and cargo would build those crates again).
+            ["cargo", "build", "--locked", "-q"]
+            + (
+                ["--workspace"]
+                if args.debug
+                else ["--release", *(f"--package={s}" for s in samples)]
+            ),
+            cwd=ROOT,
+            check=True,
+        )
     if "cpu" in parts:
         built = support.TARGET / "bench" / ("fast_primes-debug" if args.debug else "fast_primes")
         site = pyo3_module.build(built, release=not args.debug)
@@ -988,10 +999,17 @@ def main() -> int:
         text = benchmark_databases.table(databases)
         printed.append(text)
         pages.append(("databases", "databases", text))
+    readme = []
+    if "reload" in parts:
+        text = author_loop.run(args.edits, m, args.out)
+        printed.append(text)
+        readme.append(("reload", text))
     print(*printed, sep="\n\n")
     if not args.no_pages:
         for page, name, text in pages:
             replace_between(ROOT / "docs" / f"{page}.md", *markers(name), text)
+        for name, text in readme:
+            replace_between(ROOT / "README.md", *markers(name), text)
     return 0
 
 

@@ -14,17 +14,21 @@ kept between builds, keyed by their source.
 import hashlib
 import logging
 import os
+import pathlib
 import sys
+import time
 
 import jinja2
 import watchdog.events as events
 import watchdog.observers
 from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.theme import Theme
 from mkdocs.utils import clean_directory
 
 log = logging.getLogger("mkdocs.hooks.incremental_serve")
 
-ACTIVE = False
+SERVING = ACTIVE = False
 # Between builds: content hash of every watched file, and per page (src_uri) the files its
 # build opened, the pages it links anchors of, and its search index entries.
 stamps: dict[str, str] = {}
@@ -37,6 +41,9 @@ current: str | None = None
 rebuilt: set[str] = set()
 full = True
 search_before = 0
+# Numbered, so that no two lines are alike (MkDocs' log drops a repeated line).
+builds = 0
+started = 0.0
 
 
 class KeepCompiled(jinja2.BytecodeCache):
@@ -54,6 +61,31 @@ class KeepCompiled(jinja2.BytecodeCache):
 
 
 COMPILED = KeepCompiled()
+MKDOCS_GET_ENV = Theme.get_env
+MKDOCS_THEME_FILES = Files.add_files_from_theme
+listed: dict[tuple, list[tuple[str, str]]] = {}
+
+
+def get_env(theme):
+    """Every environment MkDocs makes, Material's search plugin's three included."""
+    env = MKDOCS_GET_ENV(theme)
+    env.bytecode_cache = COMPILED
+    return env
+
+
+def add_files_from_theme(files, env, config):
+    """Material ships some 14,000 files (its icons), and MkDocs walks them all on each build to
+    find its assets: the list is kept while the theme's folders hold the same file names."""
+    custom = config.theme.custom_dir
+    names = sorted(str(p) for p in pathlib.Path(custom).rglob("*")) if custom else []
+    key = (tuple(config.theme.dirs), tuple(names))
+    if key not in listed:
+        found = Files([])
+        MKDOCS_THEME_FILES(found, env, config)
+        listed[key] = [(file.src_uri, file.src_dir) for file in found]
+    for path, folder in listed[key]:
+        if files.get_file_from_path(path) is None:  # pages and docs/ assets come first
+            files.append(File(path, folder, config.site_dir, config.use_directory_urls))
 
 
 def record_open(event, args):
@@ -69,10 +101,13 @@ class NotDirty(logging.Filter):
 
 
 def on_startup(command, dirty):
-    global ACTIVE
-    ACTIVE = command == "serve" and dirty
+    global SERVING, ACTIVE
+    SERVING = command == "serve"
+    ACTIVE = SERVING and dirty
     if ACTIVE:
         sys.addaudithook(record_open)
+        Theme.get_env = get_env
+        Files.add_files_from_theme = add_files_from_theme
         logging.getLogger("mkdocs.commands.build").addFilter(NotDirty())
 
 
@@ -123,8 +158,24 @@ def digest(path: str) -> str:
 
 
 def on_env(env, config, files):
-    env.bytecode_cache = COMPILED
+    if ACTIVE:
+        in_page_order(config)
     return env
+
+
+def in_page_order(config):
+    """The search plugin's index: every page's last entries in page order, as a full build has
+    them (its own dirty mode puts the rebuilt page last)."""
+    plugin = search(config)
+    plugin.search_index_prev = None
+    plugin.search_index.entries = [e for uri in order for e in entries.get(uri, [])]
+
+
+@event_priority(100)
+def on_config(config):
+    global builds, started
+    builds, started = builds + 1, time.perf_counter()
+    return config
 
 
 @event_priority(100)
@@ -160,7 +211,6 @@ def on_files(files, config):
         file.is_modified = (lambda yes: lambda: yes)(uri in rebuilt)
         if uri in rebuilt:
             opened[uri], links_to[uri] = set(), set()
-    log.info("Rebuilding %s", "every page" if full else ", ".join(sorted(rebuilt)) or "no page")
     return files
 
 
@@ -199,18 +249,18 @@ def on_post_page(output, page, config):
     global current
     if ACTIVE:
         entries[page.file.src_uri] = search(config).search_index.entries[search_before:]
+        in_page_order(config)
         current = None
     return output
 
 
-@event_priority(100)
+@event_priority(-100)
 def on_post_build(config):
-    """Hand the search plugin every page's entries in page order, as a full build has them."""
+    """What this build wrote, for the author (and tools/author_loop.py), once it is all written."""
     global full
-    if ACTIVE:
-        plugin = search(config)
-        plugin.search_index_prev = None
-        plugin.search_index.entries = [entry for uri in order for entry in entries[uri]]
+    if SERVING:
+        what = "every page" if full or not ACTIVE else ", ".join(sorted(rebuilt)) or "no page"
+        log.info("Build %d: %s in %.0f ms", builds, what, (time.perf_counter() - started) * 1000)
         full = False
 
 
@@ -218,3 +268,5 @@ def on_build_error(error):
     """After a failed build nothing recorded can be trusted (a missing include opened no file)."""
     global full, current
     full, current = True, None
+    if SERVING:
+        log.info("Build %d failed", builds)

@@ -2,14 +2,18 @@
 serves, byte for byte, what a full `mkdocs build --strict` makes of the same sources, and still
 shows the errors a strict build fails on."""
 
+import json
 import re
 import urllib.request
 
 import pytest
 
+from tests.browser.conftest import CHROMIUM
 from tests.sitebuild import mkdocs_build
-from tests.support import ROOT
-from tools import author_loop
+from tests.support import ROOT, require
+from tools import author_loop, benchmark
+
+DATA = ROOT / "docs/benchmarks/reload.json"
 
 LIVERELOAD = re.compile(rb"<script>\nvar livereload = .*?</script>(?=</body>)", re.S)
 
@@ -28,12 +32,11 @@ def served_files(site, full) -> dict[str, bytes]:
     return got
 
 
-def edited(site, count: int, path: str, change) -> str:
+def edited(site, number: int, path: str, change) -> str:
     """Make one edit, wait for the build it starts; what the hook said it rebuilt."""
     file = site.root / path
     file.write_text(change(file.read_text() if file.exists() else ""))
-    site.wait_for_builds(count)
-    return [line for line in site.log if "Rebuilding" in line][-1].split("Rebuilding ")[1].strip()
+    return site.wait_for_build(number)[2]
 
 
 @pytest.mark.slow
@@ -41,7 +44,7 @@ def test_served_site_is_the_full_build_after_edits(tmp_path):
     anchor = "#the-middle-way-a-rust-function-called-from-python"
     heading = "## The middle way: a Rust function called from Python"
     with author_loop.served(tmp_path) as site:
-        assert site.ended() == [] and "Rebuilding every page" in "".join(site.log)
+        assert site.wait_for_build(1)[2] == "every page"
         steps = [
             # The theme: every page (so the comparison below follows incremental builds only).
             (
@@ -69,8 +72,8 @@ def test_served_site_is_the_full_build_after_edits(tmp_path):
             # A file no page includes: nothing.
             ("snippets/notes.txt", lambda t: "not shown anywhere\n", "no page"),
         ]
-        for count, (path, change, expected) in enumerate(steps, 1):
-            rebuilt = edited(site, count, path, change)
+        for number, (path, change, expected) in enumerate(steps, 2):
+            rebuilt = edited(site, number, path, change)
             if expected:
                 assert rebuilt == expected, (path, rebuilt)
         log = "".join(site.log)
@@ -93,11 +96,32 @@ def test_a_missing_include_shows_while_serving_and_its_fix_serves_again(tmp_path
         page = site.root / "docs/safety.md"
         original = page.read_text()
         page.write_text(original + '\n```\n--8<-- "snippets/missing.txt"\n```\n')
-        site.wait_for_builds(1)
-        assert "the rebuild" in site.ended()[-1]
+        assert site.wait_for_build(2)[0] == "Build 2 failed"
         assert "snippets/missing.txt" in "".join(site.log)
         (site.root / "snippets/missing.txt").write_text("now here\n")
-        site.wait_for_builds(2)
-        assert "Reloading browsers" in site.ended()[-1]
+        assert site.wait_for_build(3)[2] == "every page"
         with urllib.request.urlopen(site.url + "safety/", timeout=10) as response:
             assert b"now here" in response.read()
+
+
+def test_readme_shows_the_recorded_reload_run_and_says_what_it_measured():
+    data = json.loads(DATA.read_text())
+    start, end = benchmark.markers("reload")
+    readme = (ROOT / "README.md").read_text()
+    assert readme.split(start)[1].split(end)[0].strip() == author_loop.table(data)
+    assert "both kinds of edit are on the screen in under half a second (median)" in readme
+    assert "`mkdocs serve` takes more than a second" in readme
+    for kind in author_loop.EDITS:
+        assert data["results"]["./dev serve"][kind]["save_to_dom_ms"]["median"] < 500
+        assert data["results"]["mkdocs serve"][kind]["save_to_dom_ms"]["median"] > 1000
+
+
+@pytest.mark.slow
+def test_the_reload_measurement_runs(tmp_path):
+    require(CHROMIUM.is_file(), "Chromium is missing (Debian: apt-get install chromium)")
+    results = author_loop.measure(1, tmp_path)
+    for kind in author_loop.EDITS:
+        shown, build, load = (
+            results[kind][key]["median"] for key in ("save_to_dom_ms", "build_ms", "page_load_ms")
+        )
+        assert 0 < build < shown and 0 < load < shown, results
