@@ -72,20 +72,23 @@ def test_the_palette_toggle_works_from_the_keyboard(scheme_page):
     assert page.locator("meta[name=color-scheme]").get_attribute("content") == "light"
 
 
-def test_plain_names_look_the_same_without_their_spans(scheme_page):
-    """overrides/hooks/lighter_code.py drops `<span class="n">` from highlighted code,
-    which is right only while Material gives plain names the code's own colour."""
+@pytest.mark.parametrize("kind", ["n", "kc", "p", "o", "ow"])
+def test_names_punctuation_and_operators_look_the_same_without_their_spans(scheme_page, kind):
+    """overrides/hooks/lighter_code.py drops these spans from highlighted code, which is right
+    only while they have the code's own colour (Material's for names, extra.css's for the
+    others)."""
     scheme_page.goto("safety/")
     palette = scheme_page.locator("body").get_attribute("data-md-color-scheme")
     dark = scheme_page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
     assert palette == ("slate" if dark else "default")
-    code, name = scheme_page.evaluate(
-        """() => {
+    code, span = scheme_page.evaluate(
+        """kind => {
             const code = document.querySelector(".highlight code");
-            const name = code.appendChild(document.createElement("span"));
-            name.className = "n";
-            name.textContent = "name";
-            return [getComputedStyle(code).color, getComputedStyle(name).color];
-        }"""
+            const span = code.appendChild(document.createElement("span"));
+            span.className = kind;
+            span.textContent = "x";
+            return [getComputedStyle(code).color, getComputedStyle(span).color];
+        }""",
+        kind,
     )
-    assert name == code
+    assert span == code

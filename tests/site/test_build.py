@@ -55,12 +55,14 @@ def test_pages_load_nothing_from_other_hosts(built_site):
 
 
 def test_highlighted_code_has_no_unstyled_spans(built_site):
-    """overrides/hooks/lighter_code.py drops whitespace and plain-name spans; the code's text
-    stays (tests/browser compares what each copy button copies with the sample file)."""
+    """overrides/hooks/lighter_code.py drops whitespace, plain-name, punctuation and operator
+    spans; the code's text stays (tests/browser compares what each copy button copies with the
+    sample file)."""
     html = (built_site / "frameworks/index.html").read_text()
-    assert '<span class="w">' not in html and '<span class="n">' not in html
-    assert '<span class="k">fn</span> <span class="nf">main</span>' in html
-    assert '<span class="kd">let</span> body <span class="o">=</span> json<span' in html
+    for kind in ["w", "n", "kc", "p", "o", "ow"]:
+        assert f'<span class="{kind}">' not in html, kind
+    assert '<span class="k">fn</span> <span class="nf">main</span>()' in html
+    assert '<span class="kd">let</span> body = json' in html
 
 
 def test_charts_load_lazily_with_their_size(built_site):
