@@ -7,8 +7,10 @@ rebuilt when any file its last build opened changed (its Markdown, the snippets 
 whatever a hook read for it, found with an audit hook rather than by parsing `--8<--` lines),
 or when it links to an anchor of a rebuilt page (so that anchor warnings still show). Any other
 change (mkdocs.yml, overrides/, assets, a page added or removed) rebuilds everything. The search
-index is put back together in page order from each page's last entries. Compiled templates are
-kept between builds, keyed by their source.
+index is put back together in page order from each page's last entries. Kept between builds:
+Jinja's compiled templates (keyed by their source) and the list of the theme's files. inotify
+replaces MkDocs' polling. Only `mkdocs serve --dirty` turns any of this on; `mkdocs build`
+(the published and offline editions) does all the work, as without the hook.
 """
 
 import hashlib
@@ -193,8 +195,8 @@ def on_files(files, config):
 
     def site_wide(path):
         """The configuration, the theme's overrides, an asset: what every page may depend on."""
-        return (
-            path == config.config_file_path or path.startswith(tuple(theme)) and path not in sources
+        return path == config.config_file_path or (
+            path.startswith(tuple(theme)) and path not in sources
         )
 
     if full or list(pages) != order or any(map(site_wide, changed)):

@@ -28,12 +28,12 @@ def test_python_output_shown_on_the_page(outputs):
     ],
 )
 def test_timings_for_the_benchmark(rust_binaries, command):
-    """The figures ./dev bench reads: a delay per mode, and the blocked one at least the
-    250 ms the job overruns the heartbeat (a minimum, so no timing makes it flaky)."""
+    """The figures ./dev bench reads: a delay per mode, the blocked one at least the 250 ms the
+    job overruns the heartbeat, the offloaded one less (the job blocks it no more)."""
     lines = transcripts.run(command).stdout.splitlines()
     assert [line.split(":")[1].strip() for line in lines[::2]] == [
         "job, then heartbeat",
         "heartbeat, then job",
     ]
     blocked, offloaded = (float(LATE.fullmatch(line)[1]) for line in lines[1::2])
-    assert blocked >= 250 and offloaded >= 0
+    assert blocked >= 250 > offloaded
