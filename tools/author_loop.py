@@ -17,6 +17,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 import uuid
 
 from tests.support import ROOT
@@ -62,10 +63,27 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# Zensical (Material's successor, tests/site/test_zensical.py) reads mkdocs.yml with these
+# changes, from a config and an output folder inside the project.
+ZENSICAL_CHANGES = {"- !relative $config_dir": "- ."}
+
+
+def command(server: str, root: pathlib.Path, address: str) -> list[str]:
+    """How each server of VARIANTS starts, in the copy `root`."""
+    if server == "zensical serve":
+        text = (root / "mkdocs.yml").read_text()
+        for old, new in ZENSICAL_CHANGES.items():
+            text = text.replace(old, new)
+        (root / ".zensical.yml").write_text(f"site_dir: .zensical-site\n{text}")
+        return [sys.executable, "-m", "zensical", "serve", "-f", ".zensical.yml", "-a", address]
+    mkdocs = SERVE if server == "./dev serve" else SERVE[:1]
+    return [sys.executable, "-m", "mkdocs", *mkdocs, "-f", "mkdocs.yml", "--dev-addr", address]
+
+
 @contextlib.contextmanager
-def served(workdir: pathlib.Path, incremental: bool = True):
-    """`mkdocs serve` as ./dev runs it (or, not incremental, without --dirty), on a copy of the
-    sources in `workdir` and a free port."""
+def served(workdir: pathlib.Path, server: str = "./dev serve"):
+    """One of VARIANTS serving a copy of the sources in `workdir`, on a free port, from when the
+    Safety page is there."""
     root = workdir / "sources"
     root.mkdir(parents=True)
     for name in SOURCES:
@@ -73,11 +91,10 @@ def served(workdir: pathlib.Path, incremental: bool = True):
             shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy(ROOT / name, root / name)
-    port = free_port()
+    address = f"127.0.0.1:{free_port()}"
     process = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", *(SERVE if incremental else SERVE[:1])]
-        + ["-f", str(root / "mkdocs.yml"), "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=workdir,
+        command(server, root, address),
+        cwd=root,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
@@ -87,13 +104,14 @@ def served(workdir: pathlib.Path, incremental: bool = True):
     log: list[str] = []
     reader = threading.Thread(target=lambda: log.extend(process.stdout), daemon=True)
     reader.start()
+    url = f"http://127.0.0.1:{address.split(':')[1]}/"
     try:
         deadline = time.monotonic() + 120
-        while not any("Serving on" in line for line in log):  # after the first build
+        while not shows(url + PAGE):
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("mkdocs serve did not start:\n" + "".join(log))
+                raise RuntimeError(f"{server} did not start:\n" + "".join(log))
             time.sleep(0.05)
-        yield Served(f"http://127.0.0.1:{port}/", root, log)
+        yield Served(url, root, log)
     finally:
         process.terminate()
         try:
@@ -104,20 +122,32 @@ def served(workdir: pathlib.Path, incremental: bool = True):
         reader.join(timeout=10)
 
 
+def shows(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
 # When the page the browser shows holds the marker: the wall-clock time its HTML was parsed
-# (DOMContentLoaded), and how long that took from the start of its navigation (the reload).
+# (DOMContentLoaded) and how long that took from the start of its navigation (the reload), and
+# the time of the last change to its DOM (for a server that patches the page in place).
 SEEN = """marker => document.readyState !== "loading"
-    && document.body.textContent.includes(marker) && window.loaded"""
+    && document.body.textContent.includes(marker)
+    && { ...window.loaded, changed: window.changed }"""
 UNSEEN = """marker => document.readyState === "complete"
     && !document.body.textContent.includes(marker)"""
 LOADED = """document.addEventListener("DOMContentLoaded", () => {
     window.loaded = { at: performance.timeOrigin + performance.now(), after: performance.now() };
+    new MutationObserver(() => { window.changed = performance.timeOrigin + performance.now(); })
+        .observe(document, { childList: true, subtree: true, characterData: true });
 });"""
-# What is measured: ./dev serve, and MkDocs' own serve (every page, files polled) beside it.
-VARIANTS = {"./dev serve": True, "mkdocs serve": False}
+# What is measured: ./dev serve, MkDocs' own serve (every page, files polled), and Zensical's.
+VARIANTS = ["./dev serve", "mkdocs serve", "zensical serve"]
 
 
-def measure(edits: int, workdir: pathlib.Path, incremental: bool = True) -> dict:
+def measure(edits: int, workdir: pathlib.Path, server: str = "./dev serve") -> dict:
     """Save → edited text in the DOM, in milliseconds, `edits` times for each kind of edit,
     with the build's share and the reloaded page's own load time."""
     from playwright.sync_api import sync_playwright
@@ -125,7 +155,7 @@ def measure(edits: int, workdir: pathlib.Path, incremental: bool = True) -> dict
     from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 
     results = {}
-    with served(workdir, incremental) as site, sync_playwright() as playwright:
+    with served(workdir, server) as site, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page()
@@ -143,15 +173,19 @@ def measure(edits: int, workdir: pathlib.Path, incremental: bool = True) -> dict
                     # Playwright runs the check again in each new document (the reload).
                     seen = page.wait_for_function(SEEN, arg=marker, polling=5, timeout=30_000)
                     loaded = seen.json_value()
-                    took.append(loaded["at"] - started)
-                    loads.append(loaded["after"])
-                    builds.append(int(site.wait_for_build(number)[3]))
+                    if loaded["at"] > started:  # a new document: the reload
+                        took.append(loaded["at"] - started)
+                        loads.append(loaded["after"])
+                    else:  # the same document, changed where it stood
+                        took.append(loaded["changed"] - started)
+                    if server != "zensical serve":  # which runs no MkDocs hook
+                        builds.append(int(site.wait_for_build(number)[3]))
                 (site.root / path).write_text(original)
                 page.wait_for_function(UNSEEN, arg=marker, polling=5, timeout=30_000)
                 results[kind] = {
                     "save_to_dom_ms": summary(took),
-                    "build_ms": summary(builds),
-                    "page_load_ms": summary(loads),
+                    "build_ms": summary(builds) if builds else None,
+                    "page_load_ms": summary(loads) if loads else None,
                 }
         finally:
             browser.close()
@@ -179,19 +213,21 @@ def table(data: dict) -> str:
             shown, build, load = (
                 results[kind][key] for key in ("save_to_dom_ms", "build_ms", "page_load_ms")
             )
+            built = f"{build['median']} ms" if build else "not logged"
+            reloaded = f"{load['median']} ms" if load else "none (patched in place)"
             rows.append(
                 f"| {what} | `{variant}` | **{shown['median']} ms** "
                 f"({shown['min']}–{shown['max']}, {shown['n']} edits) "
-                f"| {build['median']} ms | {load['median']} ms |"
+                f"| {built} | {reloaded} |"
             )
     return "\n".join(rows) + "\n\nMedians (min–max); measured " + data["machine"]["date"] + "."
 
 
 def run(edits: int, machine: dict, out: pathlib.Path) -> str:
     results = {}
-    for variant, incremental in VARIANTS.items():
+    for variant in VARIANTS:
         with tempfile.TemporaryDirectory() as workdir:
-            results[variant] = measure(edits, pathlib.Path(workdir), incremental)
+            results[variant] = measure(edits, pathlib.Path(workdir), variant)
     data = {"machine": machine, "results": results}
     (out / "reload.json").write_text(json.dumps(data, indent=2) + "\n")
     return table(data)

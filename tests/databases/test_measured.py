@@ -107,12 +107,12 @@ def test_python_is_bound_by_its_core_and_rust_by_the_database_core():
                 assert f["server_cpu_percent"] >= 90, (name, load)
 
 
-def test_python_spends_at_least_twice_rusts_cpu_even_at_twenty_queries():
+def test_python_spends_at_least_one_and_a_half_times_rusts_cpu_even_at_twenty_queries():
     results = data()["results"]
     cpu = {n: r["20 queries"]["server_cpu_us_per_request"] for n, r in results.items()}
     rust_most = max(c for n, c in cpu.items() if rust(n))
     python_least = min(c for n, c in cpu.items() if not rust(n))
-    assert python_least >= 2 * rust_most, cpu
+    assert python_least >= 1.5 * rust_most, cpu
 
 
 def test_the_libraries_rank_the_same_in_every_load():

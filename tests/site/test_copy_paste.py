@@ -1,13 +1,13 @@
 """What a page shows is enough to run its sample in a project of your own.
 
 For each Rust project on a page, its `Cargo.toml` and `src/main.rs` exactly as the page shows
-them (what the copy button copies) become a cargo project of its own (it lives under
-target/, which the workspace excludes). It is built with the workspace's `Cargo.lock` copied
+them (what the copy button copies) become a cargo project of its own (it lives in cargo's
+target directory, which the workspace excludes). It is built with the workspace's `Cargo.lock` copied
 in, so with the very versions the pages were made with: the test fails if cargo would lock
 any other. A Python sample that needs packages runs in a virtual environment with only the
 `requirements.txt` its page shows.
 
-The projects and environments are kept in target/copy-paste, like cargo's builds: a project's
+The projects and environments are kept in TARGET/copy-paste, like cargo's builds: a project's
 files are rewritten only when the page changed them, and an environment is named by the hash
 of everything installed into it, so a run with nothing changed reuses the last one's.
 """
@@ -130,8 +130,15 @@ def test_python_module_in_rust_installs_with_pip_from_the_page(member, rust_tool
     (step,) = transcripts.read(ROOT / member / "output.python.txt")
     script, *args = shlex.split(step.command)[1:]
     (tmp_path / "program.py").write_text(shown[script])
+    # Only what pip installed: not the tests' own build of the module (the fast_primes
+    # fixture's PYTHONPATH, when a test that used it ran first).
+    alone = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     done = subprocess.run(
-        [python, str(tmp_path / "program.py"), *args], capture_output=True, text=True, timeout=120
+        [python, str(tmp_path / "program.py"), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=alone,
     )
     assert (done.returncode, done.stdout) == (0, step.output), done.stderr
     checked(*(ROOT / member / name for name in ("Cargo.toml", "pyproject.toml", "src/lib.rs")))
