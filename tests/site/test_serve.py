@@ -111,11 +111,20 @@ def test_readme_shows_the_recorded_reload_run_and_says_what_it_measured():
     assert readme.split(start)[1].split(end)[0].strip() == author_loop.table(data)
     assert "both kinds of edit are on the screen in under half a second (median)" in readme
     assert "`mkdocs serve` takes more than a second" in readme
-    assert "a saved edit shows in about 0.3 s" in readme
+    assert "a saved edit shows in under half a second" in readme
+    shown = {
+        (server, kind): data["results"][server][kind]["save_to_dom_ms"]["median"]
+        for server in author_loop.VARIANTS
+        for kind in author_loop.EDITS
+    }
     for kind in author_loop.EDITS:
-        median = data["results"]["./dev serve"][kind]["save_to_dom_ms"]["median"]
-        assert median < 500 and round(median / 1000, 1) == 0.3, (kind, median)
-        assert data["results"]["mkdocs serve"][kind]["save_to_dom_ms"]["median"] > 1000
+        assert shown["./dev serve", kind] < 500 and shown["mkdocs serve", kind] > 1000, shown
+    # Zensical: "an edit to the page faster than `mkdocs serve` but slower than `./dev serve`,
+    # and an edit to a sample in about the time `mkdocs serve` takes".
+    assert shown["./dev serve", "page"] < shown["zensical serve", "page"]
+    assert shown["zensical serve", "page"] < shown["mkdocs serve", "page"]
+    assert 0.75 < shown["zensical serve", "sample"] / shown["mkdocs serve", "sample"] < 1.25
+    assert "an edit to a sample in about the time `mkdocs serve`" in " ".join(readme.split())
 
 
 @pytest.mark.slow
