@@ -2,10 +2,10 @@
 
 For each Rust project on a page, its `Cargo.toml` and `src/main.rs` exactly as the page shows
 them (what the copy button copies) become a cargo project of its own (it lives in cargo's
-target directory, which the workspace excludes). It is built with the workspace's `Cargo.lock` copied
-in, so with the very versions the pages were made with: the test fails if cargo would lock
-any other. A Python sample that needs packages runs in a virtual environment with only the
-`requirements.txt` its page shows.
+target directory, which the workspace excludes). It is built with the workspace's
+`Cargo.lock` copied in, so with the very versions the pages were made with: the test fails if
+cargo would lock any other. A Python sample that needs packages runs in a virtual environment
+with only the `requirements.txt` its page shows.
 
 The projects and environments are kept in TARGET/copy-paste, like cargo's builds: a project's
 files are rewritten only when the page changed them, and an environment is named by the hash
