@@ -21,6 +21,7 @@ import urllib.request
 import uuid
 
 from tests.support import ROOT
+from tools import postgres
 
 # What ./dev serve runs (tests/site/test_serve.py holds the two to each other).
 SERVE = ["serve", "--dirty"]
@@ -100,6 +101,7 @@ def served(workdir: pathlib.Path, server: str = "./dev serve"):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        preexec_fn=postgres.stop_with_parent,  # interrupted, even if this process is killed
     )
     log: list[str] = []
     reader = threading.Thread(target=lambda: log.extend(process.stdout), daemon=True)
@@ -149,16 +151,25 @@ VARIANTS = ["./dev serve", "mkdocs serve", "zensical serve"]
 
 def measure(edits: int, workdir: pathlib.Path, server: str = "./dev serve") -> dict:
     """Save → edited text in the DOM, in milliseconds, `edits` times for each kind of edit,
-    with the build's share and the reloaded page's own load time."""
+    with the build's share and the reloaded page's own load time, in a Chromium of its own."""
     from playwright.sync_api import sync_playwright
 
     from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 
-    results = {}
-    with served(workdir, server) as site, sync_playwright() as playwright:
+    with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page()
+            return measure_in(browser, edits, workdir, server)
+        finally:
+            browser.close()
+
+
+def measure_in(browser, edits: int, workdir: pathlib.Path, server: str = "./dev serve") -> dict:
+    """measure(), in a Playwright browser the caller has (the tests' session one)."""
+    results = {}
+    with served(workdir, server) as site:
+        page = browser.new_page()
+        try:
             page.add_init_script(LOADED)
             page.goto(site.url + PAGE)
             for kind, (path, addition) in EDITS.items():
@@ -188,7 +199,7 @@ def measure(edits: int, workdir: pathlib.Path, server: str = "./dev serve") -> d
                     "page_load_ms": summary(loads) if loads else None,
                 }
         finally:
-            browser.close()
+            page.close()
     return results
 
 

@@ -8,9 +8,8 @@ import urllib.request
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM
 from tests.sitebuild import mkdocs_build
-from tests.support import ROOT, require
+from tests.support import ROOT
 from tools import author_loop, benchmark
 
 DATA = ROOT / "docs/benchmarks/reload.json"
@@ -125,14 +124,3 @@ def test_readme_shows_the_recorded_reload_run_and_says_what_it_measured():
     assert shown["zensical serve", "page"] < shown["mkdocs serve", "page"]
     assert 0.75 < shown["zensical serve", "sample"] / shown["mkdocs serve", "sample"] < 1.25
     assert "an edit to a sample in about the time `mkdocs serve`" in " ".join(readme.split())
-
-
-@pytest.mark.slow
-def test_the_reload_measurement_runs(tmp_path):
-    require(CHROMIUM.is_file(), "Chromium is missing (Debian: apt-get install chromium)")
-    results = author_loop.measure(1, tmp_path)
-    for kind in author_loop.EDITS:
-        shown, build, load = (
-            results[kind][key]["median"] for key in ("save_to_dom_ms", "build_ms", "page_load_ms")
-        )
-        assert 0 < build < shown and 0 < load < shown, results
