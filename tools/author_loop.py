@@ -10,7 +10,6 @@ import os
 import pathlib
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -58,12 +57,6 @@ class Served:
         return built[number - 1]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 # Zensical (Material's successor, tests/site/test_zensical.py) reads mkdocs.yml with these
 # changes, from a config and an output folder inside the project.
 ZENSICAL_CHANGES = {"- !relative $config_dir": "- ."}
@@ -92,7 +85,7 @@ def served(workdir: pathlib.Path, server: str = "./dev serve"):
             shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy(ROOT / name, root / name)
-    address = f"127.0.0.1:{free_port()}"
+    address = f"127.0.0.1:{postgres.free_port()}"
     process = subprocess.Popen(
         command(server, root, address),
         cwd=root,
