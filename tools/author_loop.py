@@ -142,23 +142,10 @@ LOADED = """document.addEventListener("DOMContentLoaded", () => {
 VARIANTS = ["./dev serve", "mkdocs serve", "zensical serve"]
 
 
-def measure(edits: int, workdir: pathlib.Path, server: str = "./dev serve") -> dict:
+def measure(browser, edits: int, workdir: pathlib.Path, server: str = "./dev serve") -> dict:
     """Save → edited text in the DOM, in milliseconds, `edits` times for each kind of edit,
-    with the build's share and the reloaded page's own load time, in a Chromium of its own."""
-    from playwright.sync_api import sync_playwright
-
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            return measure_in(browser, edits, workdir, server)
-        finally:
-            browser.close()
-
-
-def measure_in(browser, edits: int, workdir: pathlib.Path, server: str = "./dev serve") -> dict:
-    """measure(), in a Playwright browser the caller has (the tests' session one)."""
+    with the build's share and the reloaded page's own load time, in a Playwright browser the
+    caller has (run()'s, or the tests' session one)."""
     results = {}
     with served(workdir, server) as site:
         page = browser.new_page()
@@ -228,10 +215,19 @@ def table(data: dict) -> str:
 
 
 def run(edits: int, machine: dict, out: pathlib.Path) -> str:
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
     results = {}
-    for variant in VARIANTS:
-        with tempfile.TemporaryDirectory() as workdir:
-            results[variant] = measure(edits, pathlib.Path(workdir), variant)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            for variant in VARIANTS:
+                with tempfile.TemporaryDirectory() as workdir:
+                    results[variant] = measure(browser, edits, pathlib.Path(workdir), variant)
+        finally:
+            browser.close()
     data = {"machine": machine, "results": results}
     (out / "reload.json").write_text(json.dumps(data, indent=2) + "\n")
     return table(data)

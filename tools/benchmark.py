@@ -999,17 +999,15 @@ def main() -> int:
         text = benchmark_databases.table(databases)
         printed.append(text)
         pages.append(("databases", "databases", text))
-    readme = []
-    if "reload" in parts:
-        text = author_loop.run(args.edits, m, args.out)
-        printed.append(text)
-        readme.append(("reload", text))
+    if "reload" in parts:  # its table is README's, not a page's
+        reload = author_loop.run(args.edits, m, args.out)
+        printed.append(reload)
     print(*printed, sep="\n\n")
     if not args.no_pages:
         for page, name, text in pages:
             replace_between(ROOT / "docs" / f"{page}.md", *markers(name), text)
-        for name, text in readme:
-            replace_between(ROOT / "README.md", *markers(name), text)
+        if "reload" in parts:
+            replace_between(ROOT / "README.md", *markers("reload"), reload)
     return 0
 
 

@@ -144,7 +144,8 @@ def on_serve(server, config, builder):
 
 def watched(config) -> dict[str, str]:
     roots = [config.docs_dir, *config.watch, config.theme.custom_dir or ""]
-    found = {config.config_file_path: digest(config.config_file_path)}
+    config_file = os.path.abspath(config.config_file_path)  # relative in the first build's config
+    found = {config_file: digest(config_file)}
     for root in filter(None, roots):
         for folder, dirs, names in os.walk(root):
             dirs[:] = [d for d in dirs if not d.startswith((".", "__"))]
@@ -195,7 +196,7 @@ def on_files(files, config):
 
     def site_wide(path):
         """The configuration, the theme's overrides, an asset: what every page may depend on."""
-        return path == config.config_file_path or (
+        return path == os.path.abspath(config.config_file_path) or (
             path.startswith(tuple(theme)) and path not in sources
         )
 

@@ -9,7 +9,7 @@ from tools import author_loop
 
 @pytest.mark.slow
 def test_the_reload_measurement_runs(browser, tmp_path):
-    results = author_loop.measure_in(browser, 1, tmp_path)
+    results = author_loop.measure(browser, 1, tmp_path)
     for kind in author_loop.EDITS:
         shown, build, load = (
             results[kind][key]["median"] for key in ("save_to_dom_ms", "build_ms", "page_load_ms")

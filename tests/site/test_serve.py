@@ -45,6 +45,8 @@ def test_served_site_is_the_full_build_after_edits(tmp_path):
     with author_loop.served(tmp_path) as site:
         assert site.wait_for_build(1)[2] == "every page"
         steps = [
+            # The first edit after the start is already incremental.
+            ("snippets/safety/borrowing/borrowing.py", lambda t: t + "# first\n", "safety.md"),
             # The theme: every page (so the comparison below follows incremental builds only).
             (
                 "overrides/assets/stylesheets/extra.css",
