@@ -141,15 +141,13 @@ def run(args, target: pathlib.Path) -> dict:
     service_cpus, other_cpus = ("0", "1") if cpus >= 2 else (None, None)
     commands = {name: argv(sample, target) for name, sample in SAMPLES.items()}
     runs = {name: {load: [] for load in LOADS} for name in SAMPLES}
-    with postgres.running(fsync=True) as pg:
+    pinned = None if other_cpus is None else {int(other_cpus)}
+    with postgres.running(fsync=True, cpus=pinned) as pg:
         pg.psql(
             "INSERT INTO users (name, email) SELECT 'user ' || n, 'user' || n || '@example.com'"
             f" FROM generate_series(1, {USERS}) n"
         )
         pg.psql("VACUUM ANALYZE users")  # not in the transaction of the line above
-        if other_cpus is not None:  # PostgreSQL and all it forks from now on
-            for process in backends(psutil.Process(pg.process.pid)):
-                process.cpu_affinity([int(other_cpus)])
         os.environ["DATABASE_URL"] = pg.url
         version = pg.psql("SHOW server_version").strip()
         for i in range(args.runs):

@@ -54,12 +54,13 @@ def free_port() -> int:
 class Postgres:
     """One cluster; start() and stop() may be called again (the outage tests do)."""
 
-    def __init__(self, fsync: bool = False) -> None:
+    def __init__(self, fsync: bool = False, cpus: set[int] | None = None) -> None:
         programs = bin_dir()
         if programs is None:
             raise RuntimeError("PostgreSQL is not installed: apt-get install postgresql")
         self.bin = programs
         self.fsync = fsync
+        self.cpus = cpus
         self.user = None
         if os.geteuid() == 0:
             name = "postgres" if _exists("postgres") else "nobody"
@@ -96,6 +97,12 @@ class Postgres:
             raise RuntimeError(f"{program} failed:\n{done.stdout}{done.stderr}")
         return done.stdout
 
+    def _in_server(self) -> None:
+        """Pinned before it starts, so every process it forks later is pinned too."""
+        stop_with_parent()
+        if self.cpus is not None:
+            os.sched_setaffinity(0, self.cpus)
+
     def start(self, timeout: float = 30) -> None:
         """Serve on 127.0.0.1:port (and a socket in the directory), once it accepts queries."""
         log = (self.dir / "server.log").open("ab")
@@ -110,7 +117,7 @@ class Postgres:
             stdout=subprocess.DEVNULL,
             stderr=log,
             start_new_session=True,
-            preexec_fn=stop_with_parent,
+            preexec_fn=self._in_server,
             **self._as_owner(),
         )
         log.close()  # the server has its own copy
@@ -163,9 +170,9 @@ def _exists(name: str) -> bool:
 
 
 @contextlib.contextmanager
-def running(fsync: bool = False):
+def running(fsync: bool = False, cpus: set[int] | None = None):
     """A started server with the schema in place, stopped and removed however the block ends."""
-    server = Postgres(fsync=fsync)
+    server = Postgres(fsync=fsync, cpus=cpus)
     try:
         server.start()
         server.create_database()

@@ -3,14 +3,17 @@ renders from docs/benchmarks/databases.json, and `./dev bench --only databases` 
 end on a tiny budget. The figures themselves are measurements and never pass/fail."""
 
 import json
+import os
 import shutil
 import subprocess
 import sys
+import time
 
+import psutil
 import pytest
 
 from tests.support import ROOT, require
-from tools import benchmark, benchmark_databases
+from tools import benchmark, benchmark_databases, postgres
 
 DATA = ROOT / "docs/benchmarks/databases.json"
 
@@ -152,3 +155,28 @@ def test_other_pages_quote_the_measured_gap(page):
     assert benchmark_databases.quotes(data())["gap"] in text, (
         f"docs/{page} should say: {benchmark_databases.quotes(data())['gap']}"
     )
+
+
+def test_the_benchmarks_postgresql_and_all_it_forks_keep_to_their_cpu():
+    """Pinned at start, not afterwards: a backend that ends while the tree is being pinned
+    failed a CI run, and one that starts later would run anywhere."""
+    cpu = max(os.sched_getaffinity(0))
+    with postgres.running(cpus={cpu}) as pg:
+        server = psutil.Process(pg.process.pid)
+        query = ["-X", "-h", "127.0.0.1", "-p", str(pg.port), "-U", "postgres", "-d", "app"]
+        client = subprocess.Popen(
+            [str(pg.bin / "psql"), *query, "-c", "SELECT pg_sleep(5)"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+        )
+        try:
+            deadline = time.monotonic() + 10
+            while not benchmark_databases.connections(benchmark_databases.backends(server)):
+                assert time.monotonic() < deadline, "the query's backend never showed"
+                time.sleep(0.05)
+            processes = benchmark_databases.backends(server)
+            assert len(processes) > 3  # the postmaster, its workers and the query's backend
+            assert {frozenset(p.cpu_affinity()) for p in processes} == {frozenset({cpu})}
+        finally:
+            client.kill()
+            client.wait(timeout=10)
