@@ -28,6 +28,7 @@ CASES = {
     "malformed JSON": Case("POST", "/users", b'{"name": "Ann",'),
     "JSON array, not an object": Case("POST", "/users", body(["Ann", "ann@example.com"])),
     "JSON number, not an object": Case("POST", "/users", b"5"),
+    "JSON null": Case("POST", "/users", b"null"),
     "name is a number": Case("POST", "/users", body({**ANN, "name": 5})),
     "name missing": Case("POST", "/users", body({"email": "ann@example.com"})),
     "empty name": Case("POST", "/users", body({**ANN, "name": ""})),
@@ -39,6 +40,9 @@ CASES = {
     "JSON sent without Content-Type": Case("POST", "/users", body(ANN), False),
     "unknown id": Case("GET", "/users/999999"),
     "id not an integer": Case("GET", "/users/abc"),
+    # Answered by the framework's router, not by a handler of the sample.
+    "unmatched path": Case("GET", "/nope"),
+    "unmatched method": Case("DELETE", "/users/1"),
 }
 
 
@@ -47,6 +51,7 @@ class Answer(NamedTuple):
     content_type: str
     json: object  # None when the body is not JSON
     text: str
+    allow: str | None = None  # the Allow header, which a 405 must have
 
 
 def call(port: int, case: Case) -> Answer:
@@ -58,13 +63,14 @@ def call(port: int, case: Case) -> Answer:
         response = conn.getresponse()
         raw = response.read().decode()
         content_type = response.getheader("content-type", "")
+        allow = response.getheader("allow")
     finally:
         conn.close()
     try:
         parsed = json.loads(raw)
     except ValueError:
         parsed = None
-    return Answer(response.status, content_type.split(";")[0], parsed, raw)
+    return Answer(response.status, content_type.split(";")[0], parsed, raw, allow)
 
 
 def is_error_shape(answer: Answer) -> bool:

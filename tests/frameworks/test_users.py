@@ -59,18 +59,27 @@ def test_valid_requests_get_the_same_answers_everywhere(service):
         ("malformed JSON", 400, None),
         ("JSON array, not an object", 422, None),
         ("JSON number, not an object", 422, None),
+        ("JSON null", 422, None),
         ("name is a number", 422, "name"),
         ("name missing", 422, "name"),
         ("empty name", 422, "name"),
         ("name of 51 characters", 422, "name"),
         ("email without @", 422, "email"),
         ("unknown id", 404, None),
+        ("unmatched path", 404, None),
+        ("unmatched method", 405, None),
     ],
 )
 def test_invalid_requests_get_the_contracts_errors(service, case, status, field):
     got = answer(service, case)
     assert is_error_shape(got), got
     assert (got.status, got.json["field"]) == (status, field), got
+
+
+def test_a_wrong_method_is_told_the_right_one(service):
+    """RFC 9110: a 405 names the methods the resource has, in an Allow header."""
+    got = answer(service, "unmatched method")
+    assert got.status == 405 and "GET" in (got.allow or "").replace(" ", "").split(","), got
 
 
 @pytest.mark.parametrize("case", ["id not an integer", "JSON sent without Content-Type"])
@@ -141,6 +150,26 @@ def cell(got) -> str:
     return text
 
 
+def by_status(columns: dict, case: str) -> str:
+    """ "415 from Axum, 400 from Actix-web and Flask, ...": the page's summary of a row."""
+    groups: dict[str, list[str]] = {}
+    for name, cells in columns.items():
+        status = cells[case].split()[0].rstrip(",")
+        groups.setdefault(status, []).append(name)
+    parts = []
+    for status, names in groups.items():
+        said = "201 (accepted)" if status == "201" else status
+        parts.append(
+            f"{said} from "
+            + (
+                " and ".join(names)
+                if len(names) < 3
+                else ", ".join(names[:-1]) + " and " + names[-1]
+            )
+        )
+    return ", ".join(parts)
+
+
 @pytest.mark.slow
 def test_behaviour_table(users_argv, outputs):
     """Every case against every implementation; the page includes the table."""
@@ -156,5 +185,11 @@ def test_behaviour_table(users_argv, outputs):
     ]
     for case in CASES:
         lines.append(f"| {case} | " + " | ".join(columns[n][case] for n in IMPLEMENTATIONS) + " |")
+    lines += [
+        "",
+        "Where the answers differ: a JSON body sent without `Content-Type: application/json` "
+        f"gets {by_status(columns, 'JSON sent without Content-Type')}; an id that is not an "
+        f"integer gets {by_status(columns, 'id not an integer')}.",
+    ]
     outputs.file(TABLE, "\n".join(lines) + "\n")
     checked(TABLE)

@@ -5,10 +5,11 @@ import socket
 import sys
 
 import uvicorn
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, field_validator
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
 class NewUser(BaseModel):
@@ -33,8 +34,11 @@ app = FastAPI()
 users: dict[int, User] = {}
 
 
-def error(status: int, message: str, field: str | None = None) -> JSONResponse:
-    return JSONResponse({"error": message, "field": field}, status_code=status)
+def error(
+    status: int, message: str, field: str | None = None, headers=None
+) -> JSONResponse:
+    body = {"error": message, "field": field}
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 @app.exception_handler(RequestValidationError)
@@ -49,9 +53,23 @@ async def invalid(
     return error(422, first["msg"], field)
 
 
-@app.exception_handler(HTTPException)
-async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
-    return error(exc.status_code, str(exc.detail))
+# What the framework raises itself, in the contract's words: 400 for a body
+# that is not even UTF-8, and the router's 404 and 405.
+FRAMEWORK_ERRORS = {
+    400: "the body is not valid JSON",
+    404: "not found",
+    405: "method not allowed",
+}
+
+
+# Starlette's class, not FastAPI's subclass: that is what the router raises
+# for a path or method it has no route for. (405 keeps its Allow header.)
+@app.exception_handler(StarletteHTTPException)
+async def http_error(
+    request: Request, exc: StarletteHTTPException
+) -> JSONResponse:
+    message = FRAMEWORK_ERRORS.get(exc.status_code, str(exc.detail))
+    return error(exc.status_code, message, headers=exc.headers)
 
 
 @app.post("/users", status_code=201)
@@ -64,7 +82,7 @@ async def create_user(new: NewUser) -> User:
 @app.get("/users/{user_id}")
 async def get_user(user_id: int) -> User:
     if user_id not in users:
-        raise HTTPException(404, "no such user")
+        return error(404, "no such user")
     return users[user_id]
 
 

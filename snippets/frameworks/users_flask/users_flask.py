@@ -1,18 +1,20 @@
 """The users API of the Frameworks page, with Flask on gunicorn."""
 
+import json
 import sys
 import threading
 
 from flask import Flask, jsonify, request
 from gunicorn.app.base import BaseApplication
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 app = Flask(__name__)
 users: dict[int, dict] = {}
 lock = threading.Lock()  # gthread runs requests in several threads at once
 
 
-def error(status: int, message: str, field: str | None = None):
-    return jsonify(error=message, field=field), status
+def error(status: int, message: str, field: str | None = None, headers=None):
+    return jsonify(error=message, field=field), status, headers or {}
 
 
 def new_user(body) -> tuple[dict | None, tuple | None]:
@@ -33,9 +35,12 @@ def new_user(body) -> tuple[dict | None, tuple | None]:
 
 @app.post("/users")
 def create_user():
-    # silent=True: None instead of Flask's HTML 400 page for bad JSON.
-    body = request.get_json(silent=True)
-    if body is None:
+    # Parsed here, not by request.get_json: that wants a JSON Content-Type
+    # (Werkzeug answers 415 without one), and with silent=True it gives None
+    # both for bad JSON and for a JSON null.
+    try:
+        body = json.loads(request.get_data())
+    except (ValueError, RecursionError):  # bad JSON, not UTF-8, or too deep
         return error(400, "the body is not valid JSON")
     fields, problem = new_user(body)
     if problem:
@@ -58,9 +63,23 @@ def health():
     return jsonify(status="ok")
 
 
-@app.errorhandler(404)
-def not_found(_):  # /users/abc matches no route: JSON, not Flask's HTML
-    return error(404, "not found")
+# Flask's own answers would be HTML pages: the router's 404 (also for
+# /users/abc, which <int:user_id> does not match) and 405, and the 500 for
+# an exception no handler took.
+FRAMEWORK_ERRORS = {
+    404: "not found",
+    405: "method not allowed",
+    500: "internal error",
+}
+
+
+@app.errorhandler(HTTPException)
+def http_error(exc: HTTPException):
+    message = FRAMEWORK_ERRORS.get(exc.code, exc.name.lower())
+    headers = None
+    if isinstance(exc, MethodNotAllowed):
+        headers = {"Allow": ", ".join(exc.valid_methods)}
+    return error(exc.code, message, headers=headers)
 
 
 def when_ready(server) -> None:

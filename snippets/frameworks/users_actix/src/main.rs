@@ -3,10 +3,12 @@ use std::collections::HashMap;
 use std::process::ExitCode;
 use std::sync::Mutex;
 
+use actix_web::body::BoxBody;
+use actix_web::dev::ServiceResponse;
 use actix_web::http::StatusCode;
-use actix_web::{
-    App, HttpResponse, HttpServer, ResponseError, error, get, post, web,
-};
+use actix_web::http::header::{CONTENT_TYPE, HeaderValue};
+use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
+use actix_web::{App, HttpResponse, HttpServer, ResponseError, error, web};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use tokio::signal::unix::{SignalKind, signal};
@@ -76,6 +78,28 @@ fn our_shape(err: impl ResponseError) -> error::Error {
     .into()
 }
 
+/// Actix answers a path no route has (404) and a method a path does not have
+/// (405, with the Allow header) with an empty body: give it our shape too.
+/// Answers that have a body, such as ours, pass as they are.
+fn framework_error<B>(
+    response: ServiceResponse<B>,
+) -> error::Result<ErrorHandlerResponse<B>> {
+    if response.headers().contains_key(CONTENT_TYPE) {
+        let response = response.map_into_left_body();
+        return Ok(ErrorHandlerResponse::Response(response));
+    }
+    let reason = response.status().canonical_reason().unwrap_or("error");
+    let body = json!({ "error": reason.to_lowercase(), "field": null });
+    let response = response.map_body(|head, _| {
+        let json = HeaderValue::from_static("application/json");
+        head.headers.insert(CONTENT_TYPE, json);
+        BoxBody::new(body.to_string())
+    });
+    Ok(ErrorHandlerResponse::Response(
+        response.map_into_right_body(),
+    ))
+}
+
 fn text<'a>(
     object: &'a Map<String, Value>,
     field: &'static str,
@@ -106,7 +130,6 @@ fn new_user(body: &Value) -> Result<(String, String), ApiError> {
     Ok((name.to_string(), email.to_string()))
 }
 
-#[post("/users")]
 async fn create_user(
     store: web::Data<Mutex<Store>>,
     body: web::Json<Value>,
@@ -123,7 +146,6 @@ async fn create_user(
     Ok(HttpResponse::Created().json(user))
 }
 
-#[get("/users/{id}")]
 async fn get_user(
     store: web::Data<Mutex<Store>>,
     id: web::Path<u64>,
@@ -138,7 +160,6 @@ async fn get_user(
     }
 }
 
-#[get("/health")]
 async fn health() -> HttpResponse {
     HttpResponse::Ok().json(json!({ "status": "ok" }))
 }
@@ -165,9 +186,12 @@ async fn serve() -> Result<(), String> {
             .app_data(
                 web::PathConfig::default().error_handler(|e, _| our_shape(e)),
             )
-            .service(create_user)
-            .service(get_user)
-            .service(health)
+            // Resources, not the #[get] and #[post] macros: a macro's route
+            // turns a wrong method into 404 rather than 405.
+            .service(web::resource("/users").post(create_user))
+            .service(web::resource("/users/{id}").get(get_user))
+            .service(web::resource("/health").get(health))
+            .wrap(ErrorHandlers::new().default_handler(framework_error))
     })
     .shutdown_timeout(GRACE_SECONDS)
     // Our own signal handling, registered before the Listening line, so that a

@@ -150,6 +150,24 @@ async fn health() -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
 
+/// Axum's own answers to a path or method no route has are empty bodies.
+async fn not_found() -> ApiError {
+    ApiError {
+        status: StatusCode::NOT_FOUND,
+        error: "not found".to_string(),
+        field: None,
+    }
+}
+
+/// The router still adds the `Allow` header to this one.
+async fn method_not_allowed() -> ApiError {
+    ApiError {
+        status: StatusCode::METHOD_NOT_ALLOWED,
+        error: "method not allowed".to_string(),
+        field: None,
+    }
+}
+
 /// The first argument, else 3000; 0 picks a free port.
 fn port() -> Result<u16, String> {
     match std::env::args().nth(1) {
@@ -178,6 +196,8 @@ async fn serve() -> Result<(), String> {
         .route("/users", post(create_user))
         .route("/users/{id}", get(get_user))
         .route("/health", get(health))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .with_state(Shared::default());
 
     let listener = TcpListener::bind(("127.0.0.1", port()?))

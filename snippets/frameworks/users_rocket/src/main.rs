@@ -5,11 +5,12 @@ use std::sync::Mutex;
 
 use rocket::config::{Config, LogLevel, Shutdown};
 use rocket::fairing::AdHoc;
-use rocket::http::Status;
+use rocket::http::{Method, Status};
 use rocket::response::{self, Responder, status};
+use rocket::route::{Handler, Outcome, Route};
 use rocket::serde::Serialize;
 use rocket::serde::json::{self, Json, Value, json};
-use rocket::{Request, State, catch, catchers, get, post, routes};
+use rocket::{Data, Request, State, catch, catchers, get, post, routes};
 use tokio::signal::unix::{SignalKind, signal};
 
 #[derive(Clone, Serialize)]
@@ -73,6 +74,43 @@ fn any_error(status: Status, _: &Request) -> ApiError {
         error,
         field: None,
     }
+}
+
+/// Rocket answers a method that a path does not have with 404, as if the
+/// path did not exist. This route takes every other method of one path and
+/// answers 405, naming the methods the path has in an Allow header.
+#[derive(Clone)]
+struct NotAllowed(&'static str);
+
+#[rocket::async_trait]
+impl Handler for NotAllowed {
+    async fn handle<'r>(
+        &self,
+        request: &'r Request<'_>,
+        _: Data<'r>,
+    ) -> Outcome<'r> {
+        let error = ApiError {
+            status: Status::MethodNotAllowed,
+            error: "method not allowed".to_string(),
+            field: None,
+        };
+        match error.respond_to(request) {
+            Ok(mut response) => {
+                response.set_raw_header("Allow", self.0);
+                Outcome::Success(response)
+            }
+            Err(status) => Outcome::Error(status),
+        }
+    }
+}
+
+fn other_methods(uri: &str, allow: &'static str) -> Vec<Route> {
+    use Method::{Delete, Get, Options, Patch, Post, Put};
+    [Get, Put, Post, Delete, Options, Patch]
+        .into_iter()
+        .filter(|method| method.as_str() != allow)
+        .map(|method| Route::new(method, uri, NotAllowed(allow)))
+        .collect()
 }
 
 fn text<'a>(
@@ -178,6 +216,9 @@ async fn serve() -> Result<(), String> {
     let rocket = rocket::custom(config)
         .manage(Mutex::new(Store::default()))
         .mount("/", routes![create_user, get_user, health])
+        .mount("/", other_methods("/users", "POST"))
+        .mount("/", other_methods("/users/<id>", "GET"))
+        .mount("/", other_methods("/health", "GET"))
         .register("/", catchers![any_error])
         .attach(AdHoc::on_liftoff("Listening line", |rocket| {
             Box::pin(async move {

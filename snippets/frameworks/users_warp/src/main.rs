@@ -10,7 +10,8 @@ use serde_json::{Map, Value, json};
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use warp::filters::body::BodyDeserializeError;
-use warp::http::StatusCode;
+use warp::http::header::{ALLOW, HeaderValue};
+use warp::http::{Method, StatusCode};
 use warp::reject::{self, Reject, Rejection};
 use warp::{Filter, Reply};
 
@@ -34,12 +35,35 @@ struct Store {
 
 type Shared = Arc<Mutex<Store>>;
 
+/// Warp's own 405 names no methods. First on a path, this rejects the
+/// methods the path does not have with one that does.
+fn only(
+    allowed: &'static str,
+) -> impl Filter<Extract = (), Error = Rejection> + Copy {
+    warp::method()
+        .and_then(move |method: Method| async move {
+            if method.as_str() == allowed {
+                return Ok(());
+            }
+            let error = ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method not allowed",
+            );
+            Err(reject::custom(ApiError {
+                allow: Some(allowed),
+                ..error
+            }))
+        })
+        .untuple_one()
+}
+
 /// Every error answers `{"error": ..., "field": ...}`.
 #[derive(Debug)]
 struct ApiError {
     status: StatusCode,
     error: String,
     field: Option<&'static str>,
+    allow: Option<&'static str>, // the Allow header of a 405
 }
 
 /// A handler rejects with an ApiError; `recover` below turns it into JSON.
@@ -51,6 +75,7 @@ impl ApiError {
             status,
             error: error.to_string(),
             field: None,
+            allow: None,
         }
     }
     fn invalid(field: Option<&'static str>, error: &str) -> Self {
@@ -59,6 +84,7 @@ impl ApiError {
             status,
             error: error.to_string(),
             field,
+            allow: None,
         }
     }
 }
@@ -138,16 +164,18 @@ async fn to_json(err: Rejection) -> Result<impl Reply, Infallible> {
         ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body too large")
     } else if err.find::<reject::LengthRequired>().is_some() {
         ApiError::new(StatusCode::LENGTH_REQUIRED, "Content-Length required")
-    } else if err.find::<reject::MethodNotAllowed>().is_some() {
-        ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method not allowed")
     } else {
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "unexpected")
     };
     let body = json!({ "error": api.error, "field": api.field });
-    Ok(warp::reply::with_status(
-        warp::reply::json(&body),
-        api.status,
-    ))
+    let json = warp::reply::json(&body);
+    let mut response =
+        warp::reply::with_status(json, api.status).into_response();
+    if let Some(allow) = api.allow {
+        let allow = HeaderValue::from_static(allow);
+        response.headers_mut().insert(ALLOW, allow);
+    }
+    Ok(response)
 }
 
 /// The first argument, else 3000; 0 picks a free port.
@@ -177,17 +205,17 @@ async fn serve() -> Result<(), String> {
     let store = Shared::default();
     let with_store = warp::any().map(move || Arc::clone(&store));
     let create = warp::path!("users")
-        .and(warp::post())
+        .and(only("POST"))
         .and(warp::body::content_length_limit(BODY_LIMIT))
         .and(warp::body::json())
         .and(with_store.clone())
         .and_then(create_user);
     let read = warp::path!("users" / u64)
-        .and(warp::get())
+        .and(only("GET"))
         .and(with_store)
         .and_then(get_user);
     let health = warp::path!("health")
-        .and(warp::get())
+        .and(only("GET"))
         .map(|| warp::reply::json(&json!({ "status": "ok" })));
     let routes = create.or(read).or(health).recover(to_json);
 
