@@ -57,7 +57,7 @@ PYTHON = sys.executable
 
 def uvicorn(http: str, loop: str) -> list[str]:
     return [
-        PYTHON,
+        SamplePython(HELLO),
         "-m",
         "uvicorn",
         "hello_server:app",
@@ -93,6 +93,40 @@ PARTS = ["http", "cpu", "blocking", "frameworks", "databases", "reload"]
 TARGET = support.TARGET / "release"
 
 
+class SamplePython(os.PathLike):
+    """The Python of a virtual environment holding a sample's requirements.txt and nothing
+    else (and `extra`, such as another server the page runs it on), made when a command
+    first runs: the benchmark measures the stack a reader installs, not this project's venv
+    (where uvicorn's `auto` would find httptools and uvloop whatever the sample pins)."""
+
+    def __init__(self, folder: pathlib.Path, *extra: str):
+        self.folder, self.extra = folder, list(extra)
+        self.python: str | None = None
+
+    def __fspath__(self) -> str:
+        if self.python is None:
+            requirements = (self.folder / "requirements.txt").read_text()
+            work = support.COPIES / "bench" / self.folder.name
+            work.mkdir(parents=True, exist_ok=True)
+            (work / "requirements.txt").write_text(requirements)
+            self.python = support.environment(
+                {"requirements.txt": requirements},
+                ["-r", "requirements.txt", *self.extra],
+                cwd=work,
+            )
+        return self.python
+
+    __str__ = __fspath__
+
+
+def pinned_requirement(name: str) -> str:
+    """`name==version` as this project's requirements.txt pins it."""
+    for line in (ROOT / "requirements.txt").read_text().splitlines():
+        if line.lower().startswith(f"{name}=="):
+            return line.split()[0]
+    raise LookupError(f"{name} is not pinned in requirements.txt")
+
+
 class RustBinary(os.PathLike):
     """A sample's binary in TARGET, looked up when a command runs, not at import."""
 
@@ -110,7 +144,7 @@ SERVERS = {
     "Python: uvicorn + httptools + uvloop": uvicorn("httptools", "uvloop"),
     "Python: uvicorn + h11 + asyncio": uvicorn("h11", "asyncio"),
     "Python: granian (Rust server, ASGI app)": [
-        PYTHON,
+        SamplePython(HELLO, pinned_requirement("granian")),
         "-m",
         "granian",
         "--interface",
@@ -503,7 +537,7 @@ def is_rust(sample: str) -> bool:
 def framework_argv(sample: str) -> list[str]:
     if is_rust(sample):
         return [str(TARGET / sample)]
-    return [PYTHON, str(FRAMEWORKS / sample / f"{sample}.py")]
+    return [SamplePython(FRAMEWORKS / sample), str(FRAMEWORKS / sample / f"{sample}.py")]
 
 
 def create_ann(port: int) -> None:
@@ -540,9 +574,10 @@ def startup_ms(argv: list[str]) -> float:
         process.wait(timeout=10)
 
 
-def clean_release_build_s(sample: str) -> float:
-    """`cargo build --release` of one sample from an empty target directory (crates already
-    downloaded), on every core."""
+def clean_release_build(sample: str) -> tuple[float, float]:
+    """Seconds of `cargo build --release` of one sample from an empty target directory (crates
+    already downloaded), on every core, and the MiB of the binary it made: built alone, with
+    only its own crate features (built beside other samples, cargo unifies theirs in)."""
     target = support.TARGET / "bench/clean-build"
     shutil.rmtree(target, ignore_errors=True)
     started = time.monotonic()
@@ -553,8 +588,9 @@ def clean_release_build_s(sample: str) -> float:
         check=True,
     )
     took = time.monotonic() - started
+    size = (target / "release" / sample).stat().st_size
     shutil.rmtree(target, ignore_errors=True)
-    return round(took, 1)
+    return round(took, 1), round(size / 2**20, 1)
 
 
 def installed_mib(sample: str) -> float:
@@ -606,7 +642,9 @@ def frameworks_benchmark(args) -> dict:
             figures["binary_mib"] = round(binary.stat().st_size / 2**20, 1)
             if not args.skip_clean_builds:
                 print(f"clean release build: {sample}", file=sys.stderr)
-                figures["clean_release_build_s"] = clean_release_build_s(sample)
+                seconds, alone = clean_release_build(sample)
+                figures["clean_release_build_s"] = seconds
+                figures["binary_mib"] = alone
         else:
             figures["installed_mib"] = installed_mib(sample)
         results[name] = figures

@@ -19,7 +19,7 @@ import uuid
 
 import psutil
 
-from tests.support import COPIES, ROOT, environment
+from tests.support import ROOT
 from tools import benchmark, postgres
 
 DATABASES = ROOT / "snippets/databases"
@@ -52,16 +52,12 @@ def is_rust(sample: str) -> bool:
     return (DATABASES / sample / "Cargo.toml").is_file()
 
 
-def argv(sample: str, target: pathlib.Path) -> list[str]:
+def argv(sample: str, target: pathlib.Path) -> list:
     """The Rust binary in `target`, or the script run by a Python that has only its
     requirements.txt."""
     if is_rust(sample):
         return [str(target / sample)]
-    requirements = (DATABASES / sample / "requirements.txt").read_text()
-    folder = COPIES / "bench" / sample
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "requirements.txt").write_text(requirements)
-    python = environment({"requirements.txt": requirements}, ["-r", "requirements.txt"], cwd=folder)
+    python = benchmark.SamplePython(DATABASES / sample)
     return [python, str(DATABASES / sample / f"{sample}.py")]
 
 
