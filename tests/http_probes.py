@@ -51,20 +51,35 @@ def probe(port: int, name: str) -> str:
     return "client closed; server stopped answering"
 
 
+def stall(port: int, wait: float, send: bytes = b"") -> tuple[float | None, str | None]:
+    """Connect, send `send` (nothing, or the start of a request) and wait: the seconds until
+    the server closed the connection (None: still open after `wait`), and the status of
+    what it answered before it did (None: nothing)."""
+    start = time.monotonic()
+    closed = None
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.sendall(send)
+        sock.settimeout(wait)
+        data = b""
+        try:
+            while chunk := sock.recv(65536):
+                data += chunk
+            closed = time.monotonic() - start
+        except TimeoutError:
+            pass
+        except ConnectionResetError:
+            closed = time.monotonic() - start
+    status = data[9:12].decode() if data.startswith(b"HTTP/1.") else None
+    return closed, status
+
+
 def idle(port: int, wait: float = IDLE_WAIT) -> str:
     """Connect, send nothing, and see how long the server keeps the connection."""
-    start = time.monotonic()
-    with socket.create_connection(("127.0.0.1", port)) as sock:
-        sock.settimeout(wait)
-        try:
-            data = sock.recv(1)
-        except TimeoutError:
-            return f"kept open (still open after {wait:g} s)"
-        except ConnectionResetError:
-            data = b""
-    return f"closed after {round(time.monotonic() - start)} s" + (
-        f", sent {data!r}" if data else ""
-    )
+    closed, status = stall(port, wait)
+    said = f"answered {status}, " if status else ""
+    if closed is None:
+        return f"{said}kept open (still open after {wait:g} s)"
+    return f"{said}closed after {round(closed)} s"
 
 
 def good_request(port: int) -> str:

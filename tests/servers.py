@@ -14,13 +14,15 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 import typing
 from collections.abc import Iterator
 from typing import NamedTuple
 
+import psutil
 import pytest
 
-from tests import transcripts
+from tests import http_probes, transcripts
 from tests.support import ROOT
 
 LISTENING = re.compile(r"Listening on http://127\.0\.0\.1:(\d+)\n")
@@ -147,3 +149,25 @@ def port_released(port: int) -> bool:
         except OSError:
             return False
     return True
+
+
+def out_of_descriptors(argv: list[str], files: int = 48) -> None:
+    """Run `argv` with an open-files limit of `files` and more clients than that: accept
+    fails (EMFILE) while they wait in the queue, and a loop that retried at once would spin
+    on a core. Once they leave, the server must answer again."""
+    limited = ["prlimit", f"--nofile={files}:{files}", *argv]
+    with running(limited) as server, contextlib.ExitStack() as clients:
+        for _ in range(files + 20):
+            clients.enter_context(socket.create_connection(("127.0.0.1", server.port)))
+        process = psutil.Process(server.process.pid)
+        time.sleep(1)  # it takes what it can, then runs out
+        before = sum(process.cpu_times()[:2])
+        time.sleep(3)
+        busy = sum(process.cpu_times()[:2]) - before
+        assert busy < 0.5, f"{busy:.2f} CPU seconds in 3 s, out of descriptors: it spins"
+        clients.close()
+        deadline = time.monotonic() + 10
+        while not re.fullmatch(r"\d{3} .*", answer := http_probes.good_request(server.port)):
+            assert time.monotonic() < deadline, f"no answer once the clients left: {answer}"
+            time.sleep(0.2)
+        assert server.process.poll() is None

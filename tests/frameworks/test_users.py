@@ -6,19 +6,38 @@ the behaviour table records what each one does, and the page shows the table.
 """
 
 import concurrent.futures
+import contextlib
 import json
 import signal
 import socket
+import time
 
 import pytest
 
 from tests import http_probes, transcripts
 from tests.frameworks.api import ANN, CASES, Case, call, is_error_shape
 from tests.frameworks.conftest import FRAMEWORKS, IMPLEMENTATIONS, implementations
-from tests.servers import check_listening_output, port_released, running
+from tests.servers import check_listening_output, out_of_descriptors, port_released, running
 from tests.support import checked
 
 TABLE = FRAMEWORKS / "behaviour.md"
+IDLE_TABLE = FRAMEWORKS / "idle.md"
+# What a slow or silent client sends before it stops: nothing, or half a request head.
+STALLS = {
+    "a connection that sends nothing": b"",
+    "a request head cut off halfway": b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n",
+}
+STALL_WAIT = 15.0
+# When each closes a stalled connection, from the samples and the frameworks' sources: the
+# samples' HEADER_TIMEOUT (hyper's header_read_timeout); Actix-web's client_request_timeout
+# (5 s by default, then a 408); gunicorn's gthread worker waits 5 s for a new connection's
+# first bytes (DEFAULT_WORKER_DATA_TIMEOUT, not a setting), then its keepalive (2 s), checked
+# about once a second.
+BOUNDS = {
+    **{(n, stall): 10 for n in ("Axum", "Warp") for stall in STALLS},
+    **{("Actix-web", stall): 5 for stall in STALLS},
+    ("Flask", "a connection that sends nothing"): 7,
+}
 
 
 @pytest.fixture(params=implementations())
@@ -120,6 +139,12 @@ def test_bad_input_never_brings_it_down(service):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("name", implementations())
+def test_out_of_file_descriptors_it_waits_and_recovers(name, users_argv):
+    out_of_descriptors(users_argv(name))
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_stops_within_the_grace_period_with_an_idle_client(service, sig):
     """An open connection that never sends a request must not hold shutdown up."""
@@ -148,6 +173,85 @@ def cell(got) -> str:
     elif not is_error_shape(got):
         text += f", {got.content_type or 'no content type'}, not the error shape"
     return text
+
+
+@pytest.mark.slow
+def test_how_long_a_stalled_client_keeps_its_connection(users_argv, outputs):
+    """Every implementation at once, every stall at once: one wait of STALL_WAIT in all.
+    The table shows each bound the sources give (BOUNDS) where the run agrees with it, and
+    the time measured where it does not, which then fails the comparison."""
+    with contextlib.ExitStack() as stack:
+        ports = {n: stack.enter_context(running(users_argv(n))).port for n in IMPLEMENTATIONS}
+        probes = [(n, stall) for stall in STALLS for n in IMPLEMENTATIONS]
+        with concurrent.futures.ThreadPoolExecutor(len(probes)) as pool:
+            found = pool.map(
+                lambda probe: http_probes.stall(ports[probe[0]], STALL_WAIT, STALLS[probe[1]]),
+                probes,
+            )
+            cells = {probe: stalled(probe, *got) for probe, got in zip(probes, found, strict=True)}
+    lines = [
+        transcripts.GENERATED.format(test="tests/frameworks/test_users.py"),
+        "",
+        "| Client | " + " | ".join(IMPLEMENTATIONS) + " |",
+        "| --- |" + " --- |" * len(IMPLEMENTATIONS),
+    ]
+    for stall in STALLS:
+        row = [cells[(n, stall)] for n in IMPLEMENTATIONS]
+        lines.append(f"| {stall} | " + " | ".join(row) + " |")
+    outputs.file(IDLE_TABLE, "\n".join(lines) + "\n")
+    checked(IDLE_TABLE)
+
+
+def health_within(port: int, timeout: float) -> float | None:
+    """Seconds until GET /health is answered, or None if it is not within `timeout`."""
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        return (
+            None
+            if http_probes.answer(sock, timeout) == f"no answer within {timeout:g} s"
+            else (time.monotonic() - started)
+        )
+
+
+@pytest.mark.slow
+def test_gunicorns_threads_wait_on_stalled_clients(users_argv):
+    """gthread hands every new connection to a pool thread, which waits up to 5 s for its
+    first bytes and, once a request has begun, for the rest of its head with no limit: as
+    many stalled clients as threads (8) hold up everyone else, for 5 s or for as long as
+    they like. One fewer, and the service answers at once."""
+    with running(users_argv("Flask")) as server:
+        for stalled_clients, send, expect in [
+            (7, b"", "at once"),
+            (8, b"", "after the 5 s wait"),
+            (8, STALLS["a request head cut off halfway"], "not while they stay"),
+        ]:
+            with contextlib.ExitStack() as clients:
+                for _ in range(stalled_clients):
+                    sock = clients.enter_context(
+                        socket.create_connection(("127.0.0.1", server.port))
+                    )
+                    sock.sendall(send)
+                time.sleep(0.2)
+                took = health_within(server.port, timeout=8)
+            if expect == "at once":
+                assert took is not None and took < 1, (expect, took)
+            elif expect == "after the 5 s wait":
+                assert took is not None and 3 < took < 6, (expect, took)
+            else:
+                assert took is None, (expect, took)
+            time.sleep(1)  # the closed clients' threads come free
+        assert health_within(server.port, timeout=5) is not None
+
+
+def stalled(probe: tuple[str, str], closed: float | None, status: str | None) -> str:
+    said = f"{status}, " if status else ""
+    if closed is None:
+        return f"{said}open after {STALL_WAIT:g} s"
+    bound = BOUNDS.get(probe)
+    if bound is not None and bound - 0.5 <= closed <= bound + 1.5:
+        return f"{said}closed after {bound} s"
+    return f"{said}closed after {closed:.1f} s"
 
 
 def by_status(columns: dict, case: str) -> str:

@@ -17,7 +17,7 @@ import time
 import pytest
 
 from tests import http_probes, transcripts
-from tests.servers import in_thread, port_released, running
+from tests.servers import in_thread, out_of_descriptors, port_released, running
 from tests.support import ROOT
 
 SAMPLE = ROOT / "snippets/performance/hello_server"
@@ -94,6 +94,12 @@ def test_idle_clients_do_not_block_others(language, hello_argv):
         for _ in range(20):
             assert server.request()[0] == 200
         assert time.monotonic() - started < 5
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", SERVERS)
+def test_out_of_file_descriptors_it_waits_and_recovers(language, hello_argv):
+    out_of_descriptors(hello_argv(language))
 
 
 async def load_then_signal(server, sig: int) -> list:

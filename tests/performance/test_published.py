@@ -27,3 +27,13 @@ def test_the_page_shows_what_its_recorded_run_renders(page, name, render):
         f"docs/{page}.md's {name} table differs from docs/benchmarks/{name}.json's run "
         "(./dev bench --only " + name + " writes both)"
     )
+
+
+def test_what_the_pages_say_of_the_cpu_run_holds_in_it():
+    """Concurrency and Conclusion: Python threads get no faster with a second worker; Python
+    processes, Rust threads and Python threads calling the PyO3 function do."""
+    results = json.loads((ROOT / "docs/benchmarks/cpu.json").read_text())["results"]
+    speedup = {name: runs["2"]["speedup_vs_1"] for name, runs in results.items()}
+    assert speedup["Python threads"] < 1.05, speedup
+    for faster in ("Python processes", "Rust threads", "Python threads calling Rust (PyO3)"):
+        assert speedup[faster] > 1.2, (faster, speedup)

@@ -95,7 +95,7 @@ class Gunicorn(BaseApplication):
         settings = {
             "bind": f"127.0.0.1:{port}",
             "workers": 1,  # one process: the store lives in its memory
-            "worker_class": "gthread",  # an idle client blocks no one
+            "worker_class": "gthread",  # one slow client blocks one thread
             "threads": 8,
             "graceful_timeout": 2,  # the default waits 30 s on SIGTERM
             "loglevel": "warning",

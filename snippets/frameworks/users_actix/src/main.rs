@@ -150,7 +150,9 @@ async fn get_user(
     store: web::Data<Mutex<Store>>,
     id: web::Path<u64>,
 ) -> Result<HttpResponse, ApiError> {
-    match store.lock().unwrap().users.get(&id) {
+    // Cloned out, so the lock is not held while the answer is serialised.
+    let user = store.lock().unwrap().users.get(&id).cloned();
+    match user {
         Some(user) => Ok(HttpResponse::Ok().json(user)),
         None => Err(ApiError {
             status: StatusCode::NOT_FOUND,
@@ -175,6 +177,19 @@ fn port() -> Result<u16, String> {
 }
 
 async fn serve() -> Result<(), String> {
+    // Our own signal handling, registered before the Listening line, so that a
+    // signal that comes right after it is never missed (Actix-web registers
+    // its handlers only once the server runs).
+    let err = |err: std::io::Error| err.to_string();
+    let mut interrupt = signal(SignalKind::interrupt()).map_err(err)?;
+    let mut terminate = signal(SignalKind::terminate()).map_err(err)?;
+    let stopped = async move {
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
+        }
+    };
+
     // One store for every worker: Data is an Arc, each worker gets a clone.
     let store = web::Data::new(Mutex::new(Store::default()));
     let server = HttpServer::new(move || {
@@ -194,27 +209,12 @@ async fn serve() -> Result<(), String> {
             .wrap(ErrorHandlers::new().default_handler(framework_error))
     })
     .shutdown_timeout(GRACE_SECONDS)
-    // Our own signal handling, registered before the Listening line, so that a
-    // signal that comes right after it is never missed.
-    .disable_signals()
+    .shutdown_signal(stopped) // a graceful stop, within shutdown_timeout
     .bind(("127.0.0.1", port()?))
     .map_err(|err| format!("cannot listen: {err}"))?;
 
-    let err = |err: std::io::Error| err.to_string();
-    let mut interrupt = signal(SignalKind::interrupt()).map_err(err)?;
-    let mut terminate = signal(SignalKind::terminate()).map_err(err)?;
     println!("Listening on http://{}", server.addrs()[0]);
-
-    let server = server.run();
-    let handle = server.handle();
-    tokio::spawn(async move {
-        tokio::select! {
-            _ = interrupt.recv() => {}
-            _ = terminate.recv() => {}
-        }
-        handle.stop(true).await; // graceful, within shutdown_timeout
-    });
-    server.await.map_err(err)
+    server.run().await.map_err(err)
 }
 
 #[actix_web::main]

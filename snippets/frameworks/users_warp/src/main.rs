@@ -1,20 +1,27 @@
 //! The users API of the Frameworks page, with Warp 0.4.
 use std::collections::HashMap;
 use std::convert::Infallible;
+use std::pin::pin;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use tokio::net::TcpListener;
-use tokio::sync::Notify;
 use warp::filters::body::BodyDeserializeError;
 use warp::http::header::{ALLOW, HeaderValue};
 use warp::http::{Method, StatusCode};
 use warp::reject::{self, Reject, Rejection};
 use warp::{Filter, Reply};
 
+/// How long a client has to send a whole request head, counted from when the
+/// server starts waiting for one: a new connection, or the end of an answer.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long shutdown waits for open connections before it drops them.
 const GRACE: Duration = Duration::from_secs(2);
 /// The largest body read: Warp has no limit unless a filter sets one.
@@ -137,8 +144,10 @@ async fn create_user(
 }
 
 async fn get_user(id: u64, store: Shared) -> Result<impl Reply, Rejection> {
-    match store.lock().unwrap().users.get(&id) {
-        Some(user) => Ok(warp::reply::json(user)),
+    // Cloned out, so the lock is not held while the answer is serialised.
+    let user = store.lock().unwrap().users.get(&id).cloned();
+    match user {
+        Some(user) => Ok(warp::reply::json(&user)),
         None => Err(reject::custom(ApiError::new(
             StatusCode::NOT_FOUND,
             "no such user",
@@ -176,6 +185,16 @@ async fn to_json(err: Rejection) -> Result<impl Reply, Infallible> {
         response.headers_mut().insert(ALLOW, allow);
     }
     Ok(response)
+}
+
+/// A failed accept that is about one client only, which gave up before its
+/// connection was taken: the next accept can go ahead at once.
+fn is_per_connection(err: &std::io::Error) -> bool {
+    use std::io::ErrorKind::*;
+    matches!(
+        err.kind(),
+        ConnectionRefused | ConnectionAborted | ConnectionReset
+    )
 }
 
 /// The first argument, else 3000; 0 picks a free port.
@@ -219,28 +238,45 @@ async fn serve() -> Result<(), String> {
         .map(|| warp::reply::json(&json!({ "status": "ok" })));
     let routes = create.or(read).or(health).recover(to_json);
 
-    // warp::serve(...).bind panics when the port is taken; this is an error.
+    // Served with hyper's own builder, not warp::serve: that one panics when
+    // the port is taken, and gives hyper no timer, so a client that never
+    // sends a request would keep its connection open for ever.
     let listener = TcpListener::bind(("127.0.0.1", port()?))
         .await
         .map_err(|err| format!("cannot listen: {err}"))?;
-    let shutdown = shutdown_signal().map_err(|err| err.to_string())?;
+    let mut shutdown = pin!(shutdown_signal().map_err(|err| err.to_string())?);
     let local = listener.local_addr().map_err(|err| err.to_string())?;
     println!("Listening on http://{local}");
 
-    // Warp's graceful shutdown waits for every connection, with no limit:
-    // race it against the grace period, started by the signal.
-    let signalled = Arc::new(Notify::new());
-    let notify = Arc::clone(&signalled);
-    let server = warp::serve(routes).incoming(listener).graceful(async move {
-        shutdown.await;
-        notify.notify_one();
-    });
+    let mut http = http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(HEADER_TIMEOUT);
+    let graceful = GracefulShutdown::new();
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(err) if is_per_connection(&err) => continue,
+                // Out of file descriptors, say: the client stays queued, and
+                // accepting again at once would fail again at once.
+                Err(err) => {
+                    eprintln!("accept failed, retrying in 1 s: {err}");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let service = TowerToHyperService::new(warp::service(routes.clone()));
+        let connection = http.serve_connection(TokioIo::new(stream), service);
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move { _ = connection.await });
+    }
+
+    drop(listener); // no new connections from here on
     tokio::select! {
-        () = server.run() => {}
-        () = async {
-            signalled.notified().await;
-            tokio::time::sleep(GRACE).await;
-        } => {}
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(GRACE) => {}
     }
     Ok(())
 }

@@ -68,6 +68,16 @@ fn shutdown_signal() -> std::io::Result<impl Future<Output = ()>> {
     })
 }
 
+/// A failed accept that is about one client only, which gave up before its
+/// connection was taken: the next accept can go ahead at once.
+fn is_per_connection(err: &std::io::Error) -> bool {
+    use std::io::ErrorKind::*;
+    matches!(
+        err.kind(),
+        ConnectionRefused | ConnectionAborted | ConnectionReset
+    )
+}
+
 async fn serve() -> Result<(), String> {
     let addr = SocketAddr::from(([127, 0, 0, 1], port()?));
     let listener = TcpListener::bind(addr) // (2)!
@@ -81,8 +91,17 @@ async fn serve() -> Result<(), String> {
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                // A failed accept (a full file table, say) drops that client.
-                let Ok((stream, _)) = accepted else { continue };
+                let stream = match accepted {
+                    Ok((stream, _)) => stream,
+                    Err(err) if is_per_connection(&err) => continue,
+                    // Out of file descriptors, say: the client stays queued,
+                    // and accepting again at once would fail again at once.
+                    Err(err) => {
+                        eprintln!("accept failed, retrying in 1 s: {err}");
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                        continue;
+                    }
+                };
                 let connection = http1::Builder::new() // (3)!
                     .timer(TokioTimer::new())
                     .header_read_timeout(HEADER_TIMEOUT)
