@@ -61,8 +61,13 @@ def test_served_site_is_the_full_build_after_edits(tmp_path):
                 lambda t: t + "\nAn added paragraph.\n",
                 "considerations.md, performance.md",
             ),
-            # An included Markdown table: the page that includes it.
-            ("snippets/databases/behaviour.md", lambda t: t.replace("|", "| ", 1), "databases.md"),
+            # An included Markdown table: the page that includes it, and the one that links
+            # to one of its anchors.
+            (
+                "snippets/databases/behaviour.md",
+                lambda t: t.replace("|", "| ", 1),
+                "databases.md, frameworks.md",
+            ),
             # A heading others link to: the renamed anchor's warnings show.
             (
                 "docs/concurrency.md",
