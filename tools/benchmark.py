@@ -492,7 +492,8 @@ LATE = re.compile(r"(?m)^(.+): .*\n  heartbeat late by ([\d.]+) ms$")
 
 
 def blocking_benchmark(args) -> dict:
-    """How late a 50 ms timer fires while another task runs a 300 ms blocking job."""
+    """How late a 50 ms timer fires while another task runs a 300 ms job, in each way the
+    samples run it."""
     late: dict[str, dict[str, list[float]]] = {v: {} for v in BLOCKING_VARIANTS}
     for i in range(args.runs):
         for variant, command in BLOCKING_VARIANTS.items():
@@ -802,23 +803,30 @@ def cpu_table(data: dict, m: dict) -> str:
     return "\n".join(lines)
 
 
+BLOCKING_ROWS = [
+    "A job that waits, called in the task",
+    "A job that waits, moved to a thread",
+    "A job that computes, moved to a thread",
+]
+
+
 def blocking_table(data: dict, m: dict) -> str:
     s = data["settings"]
+    variants = list(data["results"])
     lines = [
         describe(m) + f" How late a {s['heartbeat_ms']} ms timer fired while another task "
-        f"ran a {s['job_ms']} ms blocking job; median of {s['runs']} runs, lowest to highest "
+        f"ran a {s['job_ms']} ms job; median of {s['runs']} runs, lowest to highest "
         "in brackets.",
         "",
-        "| Runtime | Job called in the task | Job moved to a thread |",
-        "| --- | --- | --- |",
+        "| Job | " + " | ".join(variants) + " |",
+        "| --- |" + " --- |" * len(variants),
     ]
-    for variant, by_how in data["results"].items():
-        blocked, offloaded = by_how.values()
-        cells = [
-            f"{f['median_ms']:.1f} ms ({f['min_ms']:.1f}–{f['max_ms']:.1f})"
-            for f in (blocked, offloaded)
-        ]
-        lines.append(f"| {variant} | " + " | ".join(cells) + " |")
+    for i, row in enumerate(BLOCKING_ROWS):
+        cells = []
+        for variant in variants:
+            how, f = list(data["results"][variant].items())[i]
+            cells.append(f"{f['median_ms']:.1f} ms ({f['min_ms']:.1f}–{f['max_ms']:.1f}), `{how}`")
+        lines.append(f"| {row} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -827,8 +835,10 @@ def frameworks_table(data: dict, m: dict) -> str:
     lines = [
         describe(m) + f" Each service on one core, wrk on the other, {s['connections']} "
         f"connections, {s['seconds']} s per run after {s['warmup_seconds']} s of warm-up, median "
-        f"of {s['runs']} interleaved runs; Rust built in {s['rust_profile']} mode. GET reads "
-        "one stored user; every POST stores a new one.",
+        f"of {s['runs']} interleaved runs; Rust built in {s['rust_profile']} mode; each Python "
+        "service from a virtual environment of its own requirements.txt (FastAPI's names "
+        "uvicorn[standard], which brings httptools and uvloop). GET reads one stored user; "
+        "every POST stores a new one.",
         "",
         "| Framework | GET req/s | POST req/s | CPU per GET | p99 GET | Peak RSS (GET) "
         "| Start-up | Clean release build | On disk |",
@@ -851,6 +861,89 @@ def frameworks_table(data: dict, m: dict) -> str:
     errors = sum(e["errors"] for f in data["results"].values() for e in list(f.values())[:2])
     lines += ["", f"Errors (socket errors and non-2xx answers) in all runs: {errors}."]
     return "\n".join(lines)
+
+
+def names(items: list[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def alike(runs: dict[str, dict]) -> list[str]:
+    """The services that cannot be told apart from the fastest: a median within 10 % of its
+    median, and runs that overlap its runs."""
+    fastest = max(runs, key=lambda n: runs[n]["median"])
+    top = runs[fastest]
+    return [
+        name
+        for name, r in runs.items()
+        if r["median"] >= 0.9 * top["median"] and r["max"] >= top["min"]
+    ]
+
+
+def frameworks_summary(data: dict, m: dict | None = None) -> str:
+    """What the Frameworks run shows, worded from its figures, so that no sentence can stop
+    holding when the figures change (tests/performance/test_published.py re-renders it)."""
+    results = data["results"]
+    rust = [n for n, f in results.items() if "binary_mib" in f]
+    python = [n for n in results if n not in rust]
+    sentences = []
+    for endpoint, verb in (("GET /users/1", "GET"), ("POST /users", "POST")):
+        runs = {n: results[n][endpoint]["requests_per_s"] for n in rust}
+        group = alike(runs)
+        fastest = max(runs, key=lambda n: runs[n]["median"])
+        if len(group) > 1:
+            low = min(runs[n]["median"] for n in group)
+            gap = 100 * (runs[fastest]["median"] / low - 1)
+            sentences.append(
+                f"For {verb}, {names(group)} cannot be told apart: their medians are within "
+                f"{gap:.0f} % of each other and their runs overlap."
+            )
+        else:
+            second = max((n for n in rust if n != fastest), key=lambda n: runs[n]["median"])
+            gap = 100 * (runs[fastest]["median"] / runs[second]["median"] - 1)
+            sentences.append(
+                f"For {verb}, {fastest} leads: {gap:.0f} % more requests than {second}, "
+                "and no run of the two overlaps."
+            )
+    get = {n: results[n]["GET /users/1"] for n in results}
+    slowest = min(rust, key=lambda n: get[n]["requests_per_s"]["median"])
+    best = max(rust, key=lambda n: get[n]["requests_per_s"]["median"])
+    share = get[slowest]["requests_per_s"]["median"] / get[best]["requests_per_s"]["median"]
+    cpu = get[slowest]["server_cpu_us_per_request"] / get[best]["server_cpu_us_per_request"]
+    sentences.append(
+        f"{slowest} served {100 * share:.0f} % of {best}'s GET requests on the same core, and "
+        f"spent {cpu:.1f} times its CPU time on each."
+    )
+
+    def times(python_name: str) -> str:
+        base = get[python_name]["requests_per_s"]["median"]
+        ratios = [get[n]["requests_per_s"]["median"] / base for n in rust]
+        return f"{min(ratios):.1f} to {max(ratios):.1f} times {python_name.split()[0]}'s"
+
+    rss = [get[n]["peak_rss_mib"] for n in rust]
+    py_rss = [get[n]["peak_rss_mib"] for n in python]
+    sentences.append(
+        "Each Rust service served "
+        + " and ".join(times(n) for n in python)
+        + f" GET requests, using {min(rss):.1f} to {max(rss):.1f} MiB of memory at its peak, "
+        f"where the Python services used {min(py_rss):.1f} to {max(py_rss):.1f} MiB."
+    )
+    start = {n: results[n]["startup_ms"] for n in results}
+    sentences.append(
+        f"A Rust service answered its first request {min(start[n] for n in rust):.0f} to "
+        f"{max(start[n] for n in rust):.0f} ms after it was started, a Python one after "
+        f"{min(start[n] for n in python):.0f} to {max(start[n] for n in python):.0f} ms."
+    )
+    builds = {n: results[n].get("clean_release_build_s") for n in rust}
+    if all(b is not None for b in builds.values()):
+        order = sorted(rust, key=lambda n: builds[n])
+        sentences.append(
+            "The price is paid at build time: a release build from an empty target directory "
+            "took "
+            + names([f"{builds[n]:.0f} s for {n}" for n in order])
+            + f", on {data['machine']['cores']} cores."
+        )
+    return "What they show, on this machine: " + " ".join(sentences)
 
 
 def choosing_cell(figures: dict) -> str:
@@ -1025,6 +1118,7 @@ def main() -> int:
         )
         printed.append(frameworks_table(frameworks, m))
         pages.append(("frameworks", "frameworks", frameworks_table(frameworks, m)))
+        pages.append(("frameworks", "frameworks-summary", frameworks_summary(frameworks)))
     if "databases" in parts:
         databases = {"machine": m, **benchmark_databases.run(args, TARGET)}
         frameworks_json = args.out / "frameworks.json"

@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from tests import transcripts
-from tests.servers import check_listening_output, in_thread, port_released, running
+from tests.servers import STOP_BOUND, check_listening_output, in_thread, port_released, running
 from tests.support import sample_of
 
 SAMPLE = sample_of(__file__)
@@ -54,9 +54,10 @@ def test_serves_50_concurrent_requests(server_argv):
 def test_stops_cleanly(server_argv, sig):
     with running(server_argv) as server:
         assert server.request()[0] == 200
-        status, _, stderr = server.stop(sig, timeout=5)
+        status, _, stderr, seconds = server.stop(sig)
     assert status == 0, stderr
     assert stderr == ""
+    assert seconds < STOP_BOUND, f"stopped {seconds:.2f} s after the signal"
     assert port_released(server.port)
 
 

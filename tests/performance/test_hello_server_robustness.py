@@ -17,7 +17,7 @@ import time
 import pytest
 
 from tests import http_probes, transcripts
-from tests.servers import in_thread, out_of_descriptors, port_released, running
+from tests.servers import AWKWARD_STOP_BOUND, in_thread, out_of_descriptors, port_released, running
 from tests.support import ROOT
 
 SAMPLE = ROOT / "snippets/performance/hello_server"
@@ -119,12 +119,14 @@ async def load_then_signal(server, sig: int) -> list:
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 @pytest.mark.parametrize("language", SERVERS)
 def test_signal_under_load_finishes_requests_in_flight(language, sig, hello_argv):
-    """No answer is cut off; the server exits within 5 s with status 0 and frees its port."""
+    """No answer is cut off; the server exits within 5 s (the page's bound) with status 0
+    and frees its port."""
     with running(hello_argv(language)) as server:
         results = in_thread(load_then_signal(server, sig), timeout=20)
         started = time.monotonic()
-        server.process.communicate(timeout=5)
-        assert time.monotonic() - started < 5
+        server.process.communicate(timeout=AWKWARD_STOP_BOUND + 5)
+        took = time.monotonic() - started
+        assert took < AWKWARD_STOP_BOUND, f"exited {took:.2f} s after the clients were done"
         stderr = server.stderr()
     assert server.process.returncode == 0, stderr
     assert "Traceback" not in stderr

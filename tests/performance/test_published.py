@@ -15,12 +15,13 @@ TABLES = [
     ("concurrency", "cpu", benchmark.cpu_table),
     ("concurrency", "blocking", benchmark.blocking_table),
     ("frameworks", "frameworks", benchmark.frameworks_table),
+    ("frameworks", "frameworks-summary", benchmark.frameworks_summary),
 ]
 
 
 @pytest.mark.parametrize("page, name, render", TABLES, ids=[t[1] for t in TABLES])
 def test_the_page_shows_what_its_recorded_run_renders(page, name, render):
-    data = json.loads((ROOT / "docs/benchmarks" / f"{name}.json").read_text())
+    data = json.loads((ROOT / "docs/benchmarks" / f"{name.split('-')[0]}.json").read_text())
     start, end = benchmark.markers(name)
     shown = (ROOT / "docs" / f"{page}.md").read_text().split(start)[1].split(end)[0]
     assert shown.strip() == render(data, data["machine"]).strip(), (
@@ -37,3 +38,12 @@ def test_what_the_pages_say_of_the_cpu_run_holds_in_it():
     assert speedup["Python threads"] < 1.05, speedup
     for faster in ("Python processes", "Rust threads", "Python threads calling Rust (PyO3)"):
         assert speedup[faster] > 1.2, (faster, speedup)
+
+
+def test_plain_uvicorn_is_several_times_slower_than_with_its_standard_extras():
+    """Frameworks: plain `uvicorn` (h11, asyncio) "several times slower" than uvicorn[standard]
+    (httptools, uvloop), on the Performance page's run."""
+    servers = json.loads((ROOT / "docs/benchmarks/http.json").read_text())["servers"]
+    fast = servers["Python: uvicorn + httptools + uvloop"]["requests_per_s"]["median"]
+    plain = servers["Python: uvicorn + h11 + asyncio"]["requests_per_s"]["median"]
+    assert fast / plain >= 3, fast / plain

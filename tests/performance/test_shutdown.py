@@ -1,4 +1,6 @@
-"""Every server sample stops within 5 s of Ctrl+C or SIGTERM, whatever its clients do.
+"""Every server sample stops within 5 s of Ctrl+C or SIGTERM, whatever its clients do, as
+the Performance page says (the grace period is 2 s; uvicorn needs more with a client that
+sends megabytes of requests and reads none of the answers).
 
 Graceful shutdown that waits for every connection to finish can wait forever: one client that
 connects and says nothing is enough. Each sample bounds the wait (2 s), and these tests hold a
@@ -14,12 +16,11 @@ import time
 import pytest
 
 from tests import http_probes
-from tests.servers import port_released, running
+from tests.servers import AWKWARD_STOP_BOUND, port_released, running
 
 SERVERS = ["rust", "python", "stdlib"]
 # Each case holds awkward clients open for seconds: the full run's, not the quick loop's.
 pytestmark = pytest.mark.slow
-LIMIT = 5.0
 
 
 def silent(port: int) -> socket.socket:
@@ -66,10 +67,8 @@ CLIENTS = [silent, mid_request, idle_keep_alive, slow_reader]
 @pytest.mark.parametrize("server", SERVERS)
 def test_stops_within_5_s_whatever_the_client_does(server, client, sig, hello_argv):
     with running(hello_argv(server)) as process, contextlib.closing(client(process.port)):
-        started = time.monotonic()
-        status, _, stderr = process.stop(sig, timeout=LIMIT + 5)
-        took = time.monotonic() - started
-        assert took < LIMIT, f"stopped after {took:.1f} s"
+        status, _, stderr, took = process.stop(sig)
+        assert took < AWKWARD_STOP_BOUND, f"stopped after {took:.1f} s"
     assert status == 0, stderr
     assert "Traceback" not in stderr and "panicked" not in stderr, stderr
     assert port_released(process.port)

@@ -3,6 +3,7 @@ import sys
 import time
 
 BEAT = 0.05
+JOB = 0.3
 
 
 async def heartbeat() -> float:
@@ -12,11 +13,20 @@ async def heartbeat() -> float:
 
 
 def slow_job() -> None:
-    """Blocks its thread for 300 ms, as CPU-bound work or blocking I/O would."""
-    time.sleep(0.3)
+    """Blocks its thread for 300 ms, waiting, as blocking I/O would. While it
+    waits it lets go of the GIL."""
+    time.sleep(JOB)
 
 
-async def run(offload: bool) -> tuple[float, float, float]:
+def busy_job() -> None:
+    """300 ms of pure-Python computation, which holds the GIL: CPython hands it
+    to a thread that asks only every switch interval (5 ms by default)."""
+    end = time.monotonic() + JOB
+    while time.monotonic() < end:
+        pass
+
+
+async def run(job, offload: bool) -> tuple[float, float, float]:
     """Runs the job next to the heartbeat; returns when each one finished."""
     started = time.monotonic()
     beat = asyncio.create_task(heartbeat())
@@ -24,16 +34,21 @@ async def run(offload: bool) -> tuple[float, float, float]:
     if offload:
         # Runs in the loop's thread pool; this task waits for it without
         # holding up the others.
-        await asyncio.to_thread(slow_job)
+        await asyncio.to_thread(job)
     else:
-        slow_job()  # holds up every task on the loop for 300 ms
+        job()  # holds up every task on the loop for 300 ms
     job_done = time.monotonic()
     return started, await beat, job_done
 
 
 async def main(timings: bool) -> None:
-    for offload, how in [(False, "called in the task"), (True, "to_thread")]:
-        started, beat_done, job_done = await run(offload)
+    modes = [
+        (slow_job, False, "called in the task"),
+        (slow_job, True, "to_thread"),
+        (busy_job, True, "to_thread, CPU-bound"),
+    ]
+    for job, offload, how in modes:
+        started, beat_done, job_done = await run(job, offload)
         if beat_done < job_done:
             order = "heartbeat, then job"
         else:

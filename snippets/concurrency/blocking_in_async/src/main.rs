@@ -3,6 +3,7 @@ use std::time::{Duration, Instant};
 use tokio::task;
 
 const BEAT: Duration = Duration::from_millis(50);
+const JOB: Duration = Duration::from_millis(300);
 
 /// Another task on the same runtime: it wants to wake up after 50 ms.
 async fn heartbeat() -> Instant {
@@ -10,36 +11,48 @@ async fn heartbeat() -> Instant {
     Instant::now()
 }
 
-/// Blocks its thread for 300 ms, as CPU-bound work or blocking I/O would.
+/// Blocks its thread for 300 ms, waiting, as blocking I/O would.
 fn slow_job() {
-    std::thread::sleep(Duration::from_millis(300));
+    std::thread::sleep(JOB);
+}
+
+/// 300 ms of computation: it holds its own thread, and nothing else.
+fn busy_job() {
+    let end = Instant::now() + JOB;
+    let mut spins: u64 = 0;
+    while Instant::now() < end {
+        spins = std::hint::black_box(spins + 1);
+    }
 }
 
 /// Runs the job next to the heartbeat; returns when each one finished.
-async fn run(offload: bool) -> (Instant, Instant, Instant) {
+async fn run(job: fn(), offload: bool) -> (Instant, Instant, Instant) {
     let started = Instant::now();
     let beat = task::spawn(heartbeat());
     task::yield_now().await; // let the heartbeat start waiting
     if offload {
         // Runs on tokio's pool of threads meant for blocking; this task
         // waits for it without holding up the others.
-        task::spawn_blocking(slow_job).await.unwrap();
+        task::spawn_blocking(job).await.unwrap();
     } else {
-        slow_job(); // holds up every task on this thread for 300 ms
+        job(); // holds up every task on this thread for 300 ms
     }
     let job_done = Instant::now();
     (started, beat.await.unwrap(), job_done)
 }
 
 // One thread, like asyncio's event loop. On the multi-threaded runtime a
-// blocking call stalls one worker and every task queued on it.
+// blocking call takes one worker out (see the page for what waits on it).
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let timings = env::args().any(|arg| arg == "--timings");
-    for (offload, how) in
-        [(false, "called in the task"), (true, "spawn_blocking")]
-    {
-        let (started, beat_done, job_done) = run(offload).await;
+    let modes: [(fn(), bool, &str); 3] = [
+        (slow_job, false, "called in the task"),
+        (slow_job, true, "spawn_blocking"),
+        (busy_job, true, "spawn_blocking, CPU-bound"),
+    ];
+    for (job, offload, how) in modes {
+        let (started, beat_done, job_done) = run(job, offload).await;
         let order = if beat_done < job_done {
             "heartbeat, then job"
         } else {

@@ -1,8 +1,8 @@
 //! The users API of the Databases page: Axum 0.8 and tokio-postgres, with a
 //! deadpool-postgres pool.
 use std::collections::HashMap;
+use std::pin::pin;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Bytes;
@@ -16,10 +16,13 @@ use deadpool_postgres::{
     Config, ManagerConfig, Pool, PoolConfig, PoolError, RecyclingMethod,
     Runtime, Timeouts,
 };
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use tokio::net::TcpListener;
-use tokio::sync::Notify;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::{NoTls, Row};
 
@@ -27,6 +30,9 @@ use tokio_postgres::{NoTls, Row};
 const POOL_SIZE: usize = 10;
 /// How long a request waits for a connection (or to open one): then 503.
 const DB_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long a client has to send a whole request head, counted from when the
+/// server starts waiting for one: a new connection, or the end of an answer.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long shutdown waits for open connections before it drops them.
 const GRACE: Duration = Duration::from_secs(2);
 
@@ -296,6 +302,16 @@ fn shutdown_signal() -> std::io::Result<impl Future<Output = ()>> {
     })
 }
 
+/// A failed accept that is about one client only, which gave up before its
+/// connection was taken: the next accept can go ahead at once.
+fn is_per_connection(err: &std::io::Error) -> bool {
+    use std::io::ErrorKind::*;
+    matches!(
+        err.kind(),
+        ConnectionRefused | ConnectionAborted | ConnectionReset
+    )
+}
+
 async fn serve() -> Result<(), String> {
     let url = std::env::var("DATABASE_URL")
         .map_err(|_| "DATABASE_URL is not set".to_string())?;
@@ -332,26 +348,42 @@ async fn serve() -> Result<(), String> {
     let listener = TcpListener::bind(("127.0.0.1", port()?))
         .await
         .map_err(|err| format!("cannot listen: {err}"))?;
-    let shutdown = shutdown_signal().map_err(|err| err.to_string())?;
+    let mut shutdown = pin!(shutdown_signal().map_err(|err| err.to_string())?);
     let local = listener.local_addr().map_err(|err| err.to_string())?;
     println!("Listening on http://{local}");
 
-    // axum::serve waits for every connection to finish, with no limit:
-    // race it against the grace period, started by the signal.
-    let signalled = Arc::new(Notify::new());
-    let notify = Arc::clone(&signalled);
-    let server =
-        axum::serve(listener, app).with_graceful_shutdown(async move {
-            shutdown.await;
-            notify.notify_one();
-        });
-    tokio::select! {
-        result = server => result.map_err(|err| err.to_string()),
-        () = async {
-            signalled.notified().await;
-            tokio::time::sleep(GRACE).await;
-        } => Ok(()),
+    // Served as on the Frameworks page: hyper's own builder with a timer, so
+    // that a client that never sends a request is not kept for ever, and a
+    // grace period for the connections still open at shutdown.
+    let mut http = http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(HEADER_TIMEOUT);
+    let graceful = GracefulShutdown::new();
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(err) if is_per_connection(&err) => continue,
+                Err(err) => {
+                    eprintln!("accept failed, retrying in 1 s: {err}");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let service = TowerToHyperService::new(app.clone());
+        let connection = http.serve_connection(TokioIo::new(stream), service);
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move { _ = connection.await });
     }
+
+    drop(listener); // no new connections from here on
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(GRACE) => {}
+    }
+    Ok(())
 }
 
 #[tokio::main]
