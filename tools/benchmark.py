@@ -86,7 +86,7 @@ WITH_NAGLE = (
     "s.Hello.disable_nagle_algorithm = False; s.main()"
 )
 
-PARTS = ["http", "cpu", "blocking", "frameworks", "databases", "reload"]
+PARTS = ["http", "cpu", "blocking", "frameworks", "databases", "instructions", "reload"]
 
 # Where the Rust samples' binaries are: release builds, or debug ones for the smoke test
 # (`--debug`, set in main before anything runs), which reuses the tests' build.
@@ -177,8 +177,15 @@ def pinned(cpus: str | None, argv: list[str]) -> list[str]:
 
 
 @contextlib.contextmanager
-def server(argv: list[str], cpus: str | None, ready: tuple[str, bytes] = ("/", b"Hello, world!")):
-    """The server on a free port (its last argument), once GET `ready[0]` answers `ready[1]`."""
+def server(
+    argv: list[str],
+    cpus: str | None,
+    ready: tuple[str, bytes] = ("/", b"Hello, world!"),
+    startup_s: float = 30,
+    stop_s: float = 10,
+):
+    """The server on a free port (its last argument), once GET `ready[0]` answers `ready[1]`;
+    stopped with SIGINT, killed if it has not exited `stop_s` later."""
     port = free_port()
     process = subprocess.Popen(
         pinned(cpus, [*argv, str(port)]),
@@ -187,7 +194,7 @@ def server(argv: list[str], cpus: str | None, ready: tuple[str, bytes] = ("/", b
         start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + startup_s
         while True:
             try:
                 url = f"http://127.0.0.1:{port}{ready[0]}"
@@ -203,7 +210,7 @@ def server(argv: list[str], cpus: str | None, ready: tuple[str, bytes] = ("/", b
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGINT)
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=stop_s)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
@@ -824,8 +831,8 @@ def blocking_table(data: dict, m: dict) -> str:
     for i, row in enumerate(BLOCKING_ROWS):
         cells = []
         for variant in variants:
-            how, f = list(data["results"][variant].items())[i]
-            cells.append(f"{f['median_ms']:.1f} ms ({f['min_ms']:.1f}–{f['max_ms']:.1f}), `{how}`")
+            f = list(data["results"][variant].values())[i]
+            cells.append(f"{f['median_ms']:.1f} ms ({f['min_ms']:.1f}–{f['max_ms']:.1f})")
         lines.append(f"| {row} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -978,7 +985,7 @@ def compare_with_previous(path: pathlib.Path, http: dict) -> str:
 
 
 def main() -> int:
-    from tools import benchmark_databases  # it builds on this module
+    from tools import benchmark_databases, benchmark_instructions  # they build on this one
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10, help="measured wrk run per server")
@@ -1027,6 +1034,8 @@ def main() -> int:
         "databases": [
             s for s in benchmark_databases.SAMPLES.values() if benchmark_databases.is_rust(s)
         ],
+        "instructions": ["hello_server"]
+        + [sample for sample in FRAMEWORK_SAMPLES.values() if is_rust(sample)],
         "reload": [],
     }
     samples = [sample for part in parts for sample in needs[part]]
@@ -1131,6 +1140,11 @@ def main() -> int:
         text = benchmark_databases.table(databases)
         printed.append(text)
         pages.append(("databases", "databases", text))
+    if "instructions" in parts:
+        instructions = {"machine": m, **benchmark_instructions.run(args)}
+        text = benchmark_instructions.write(instructions, args.out)
+        printed.append(text)
+        pages.append(("performance", "instructions", text))
     if "reload" in parts:  # its table is README's, not a page's
         reload = author_loop.run(args.edits, m, args.out)
         printed.append(reload)
@@ -1144,4 +1158,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run as `python -m tools.benchmark`, this file is `__main__`, and the parts that import
+    # `tools.benchmark` would get a second copy of it, whose TARGET main() never sets.
+    from tools import benchmark
+
+    sys.exit(benchmark.main())

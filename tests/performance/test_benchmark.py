@@ -146,6 +146,7 @@ def test_charts_are_svg_and_tables_are_printed(tiny_run):
         ("concurrency", "blocking"),
         ("frameworks", "frameworks"),
         ("frameworks", "frameworks-summary"),
+        ("performance", "instructions"),
     ],
 )
 def test_pages_have_the_markers_the_tool_writes_between(page, name, tmp_path):

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from tests.support import ROOT
-from tools import benchmark
+from tools import benchmark, benchmark_instructions
 
 TABLES = [
     ("performance", "http", benchmark.http_table),
@@ -16,6 +16,7 @@ TABLES = [
     ("concurrency", "blocking", benchmark.blocking_table),
     ("frameworks", "frameworks", benchmark.frameworks_table),
     ("frameworks", "frameworks-summary", benchmark.frameworks_summary),
+    ("performance", "instructions", lambda data, m: benchmark_instructions.table(data)),
 ]
 
 
@@ -47,3 +48,15 @@ def test_plain_uvicorn_is_several_times_slower_than_with_its_standard_extras():
     fast = servers["Python: uvicorn + httptools + uvloop"]["requests_per_s"]["median"]
     plain = servers["Python: uvicorn + h11 + asyncio"]["requests_per_s"]["median"]
     assert fast / plain >= 3, fast / plain
+
+
+def test_what_the_concurrency_page_says_of_the_blocking_run_holds_in_it():
+    """Moved to a thread, a job that waits delays the heartbeat by a millisecond or two in
+    both languages; a Python job that computes delays it more (the GIL's switch interval),
+    and more than a Rust job that computes."""
+    results = json.loads((ROOT / "docs/benchmarks/blocking.json").read_text())["results"]
+    rust = [f["median_ms"] for f in results["Rust (tokio, one thread)"].values()]
+    python = [f["median_ms"] for f in results["Python (asyncio)"].values()]
+    assert rust[0] >= 250 and python[0] >= 250
+    assert rust[1] < 2.5 and python[1] < 2.5
+    assert python[2] > python[1] and python[2] > rust[2]
