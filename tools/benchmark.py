@@ -192,6 +192,9 @@ def server(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
+        # Run in the background (`./dev bench &`), SIGINT is ignored, and a server that
+        # relies on its default (the standard-library sample) would never stop.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         deadline = time.monotonic() + startup_s
@@ -818,8 +821,12 @@ BLOCKING_ROWS = [
 
 
 def blocking_table(data: dict, m: dict) -> str:
+    """Rows by position: each sample prints its three modes in BLOCKING_ROWS' order (its
+    test checks the order of what they print)."""
     s = data["settings"]
     variants = list(data["results"])
+    for variant in variants:
+        assert len(data["results"][variant]) == len(BLOCKING_ROWS), variant
     lines = [
         describe(m) + f" How late a {s['heartbeat_ms']} ms timer fired while another task "
         f"ran a {s['job_ms']} ms job; median of {s['runs']} runs, lowest to highest "
@@ -902,15 +909,16 @@ def frameworks_summary(data: dict, m: dict | None = None) -> str:
             low = min(runs[n]["median"] for n in group)
             gap = 100 * (runs[fastest]["median"] / low - 1)
             sentences.append(
-                f"For {verb}, {names(group)} cannot be told apart: their medians are within "
+                f"for {verb}, {names(group)} cannot be told apart: their medians are within "
                 f"{gap:.0f} % of each other and their runs overlap."
             )
         else:
             second = max((n for n in rust if n != fastest), key=lambda n: runs[n]["median"])
             gap = 100 * (runs[fastest]["median"] / runs[second]["median"] - 1)
+            overlap = runs[second]["max"] >= runs[fastest]["min"]
             sentences.append(
-                f"For {verb}, {fastest} leads: {gap:.0f} % more requests than {second}, "
-                "and no run of the two overlaps."
+                f"for {verb}, {fastest} leads: {gap:.0f} % more requests than {second}, "
+                + ("though some of their runs overlap." if overlap else "and no run overlaps.")
             )
     get = {n: results[n]["GET /users/1"] for n in results}
     slowest = min(rust, key=lambda n: get[n]["requests_per_s"]["median"])

@@ -281,11 +281,16 @@ def beside_memory(data: dict) -> list[str]:
             f"| {by_load['single query']['requests_per_s']['median']:,} "
             f"| {family['POST /users']:,} | {by_load['insert']['requests_per_s']['median']:,} |"
         )
+    when = (
+        "an earlier run the same day"
+        if memory["date"] == data["machine"]["date"]
+        else "another day"
+    )
     lines += [
         "",
-        f"The in-memory figures are from the Frameworks page's run of {memory['date']}, another "
-        "day on this shared machine, whose figures have moved by up to 38 % from one day to "
-        "the next: compare them loosely.",
+        f"The in-memory figures are from the Frameworks page's run of {memory['date']}, {when} "
+        "on this shared machine, whose figures move from one run to the next (more between "
+        "days): compare them loosely.",
     ]
     return lines
 

@@ -78,10 +78,15 @@ def counted(argv: list, kind: str, path: str, count: int, out: pathlib.Path) -> 
             benchmark.create_ann(port)
         with socket.create_connection(("127.0.0.1", port), timeout=120) as sock:
             answers(sock, count, path)
+    dumps = list(out.glob("callgrind.*"))
+    if not dumps:
+        raise RuntimeError(f"callgrind wrote nothing for {argv[0]}")
     total = 0
-    for dump in out.glob("callgrind.*"):
+    for dump in dumps:
         summary = re.search(r"(?m)^(?:summary|totals): (\d+)", dump.read_text(errors="replace"))
-        total += int(summary[1]) if summary else 0
+        if not summary:  # a process that was killed, not stopped, writes no totals
+            raise RuntimeError(f"{dump.name} has no totals: did {argv[0]} exit cleanly?")
+        total += int(summary[1])
     return total
 
 

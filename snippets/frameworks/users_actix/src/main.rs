@@ -80,7 +80,7 @@ fn our_shape(err: impl ResponseError) -> error::Error {
 
 /// Actix answers a path no route has (404) and a method a path does not have
 /// (405, with the Allow header) with an empty body: give it our shape too.
-/// Answers that have a body, such as ours, pass as they are.
+/// Answers that already have a content type, such as ours, pass as they are.
 fn framework_error<B>(
     response: ServiceResponse<B>,
 ) -> error::Result<ErrorHandlerResponse<B>> {
@@ -143,6 +143,7 @@ async fn create_user(
         email,
     };
     store.users.insert(user.id, user.clone());
+    drop(store); // the lock, before the answer is serialised
     Ok(HttpResponse::Created().json(user))
 }
 

@@ -198,13 +198,19 @@ fn shutdown_signal() -> std::io::Result<impl Future<Output = ()>> {
     })
 }
 
-/// A failed accept that is about one client only, which gave up before its
-/// connection was taken: the next accept can go ahead at once.
+/// A failed accept that is about one client only (it gave up before its
+/// connection was taken, or its network went away: accept(2) says to retry
+/// at once on those): the next accept can go ahead at once.
 fn is_per_connection(err: &std::io::Error) -> bool {
     use std::io::ErrorKind::*;
     matches!(
         err.kind(),
-        ConnectionRefused | ConnectionAborted | ConnectionReset
+        ConnectionRefused
+            | ConnectionAborted
+            | ConnectionReset
+            | NetworkDown
+            | NetworkUnreachable
+            | HostUnreachable
     )
 }
 
@@ -240,8 +246,11 @@ async fn serve() -> Result<(), String> {
                 // accepting again at once would fail again at once.
                 Err(err) => {
                     eprintln!("accept failed, retrying in 1 s: {err}");
-                    tokio::time::sleep(Duration::from_secs(1)).await;
-                    continue;
+                    let pause = tokio::time::sleep(Duration::from_secs(1));
+                    tokio::select! {
+                        () = pause => continue,
+                        () = &mut shutdown => break,
+                    }
                 }
             },
             () = &mut shutdown => break,

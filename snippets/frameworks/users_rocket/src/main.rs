@@ -104,12 +104,17 @@ impl Handler for NotAllowed {
     }
 }
 
+/// `allow` is the path's one method; Rocket answers HEAD for a GET route too.
 fn other_methods(uri: &str, allow: &'static str) -> Vec<Route> {
-    use Method::{Delete, Get, Options, Patch, Post, Put};
-    [Get, Put, Post, Delete, Options, Patch]
+    use Method::{
+        Connect, Delete, Get, Head, Options, Patch, Post, Put, Trace,
+    };
+    let header = if allow == "GET" { "GET, HEAD" } else { allow };
+    [Get, Put, Post, Delete, Options, Head, Trace, Connect, Patch]
         .into_iter()
         .filter(|method| method.as_str() != allow)
-        .map(|method| Route::new(method, uri, NotAllowed(allow)))
+        .filter(|method| !(allow == "GET" && *method == Head))
+        .map(|method| Route::new(method, uri, NotAllowed(header)))
         .collect()
 }
 

@@ -139,6 +139,7 @@ async fn create_user(
         email,
     };
     store.users.insert(user.id, user.clone());
+    drop(store); // the lock, before the answer is serialised
     let reply = warp::reply::json(&user);
     Ok(warp::reply::with_status(reply, StatusCode::CREATED))
 }
@@ -187,13 +188,19 @@ async fn to_json(err: Rejection) -> Result<impl Reply, Infallible> {
     Ok(response)
 }
 
-/// A failed accept that is about one client only, which gave up before its
-/// connection was taken: the next accept can go ahead at once.
+/// A failed accept that is about one client only (it gave up before its
+/// connection was taken, or its network went away: accept(2) says to retry
+/// at once on those): the next accept can go ahead at once.
 fn is_per_connection(err: &std::io::Error) -> bool {
     use std::io::ErrorKind::*;
     matches!(
         err.kind(),
-        ConnectionRefused | ConnectionAborted | ConnectionReset
+        ConnectionRefused
+            | ConnectionAborted
+            | ConnectionReset
+            | NetworkDown
+            | NetworkUnreachable
+            | HostUnreachable
     )
 }
 
@@ -261,8 +268,11 @@ async fn serve() -> Result<(), String> {
                 // accepting again at once would fail again at once.
                 Err(err) => {
                     eprintln!("accept failed, retrying in 1 s: {err}");
-                    tokio::time::sleep(Duration::from_secs(1)).await;
-                    continue;
+                    let pause = tokio::time::sleep(Duration::from_secs(1));
+                    tokio::select! {
+                        () = pause => continue,
+                        () = &mut shutdown => break,
+                    }
                 }
             },
             () = &mut shutdown => break,
