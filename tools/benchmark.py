@@ -909,7 +909,7 @@ def frameworks_summary(data: dict, m: dict | None = None) -> str:
             low = min(runs[n]["median"] for n in group)
             gap = 100 * (runs[fastest]["median"] / low - 1)
             sentences.append(
-                f"for {verb}, {names(group)} cannot be told apart: their medians are within "
+                f"For {verb}, {names(group)} cannot be told apart: their medians are within "
                 f"{gap:.0f} % of each other and their runs overlap."
             )
         else:
@@ -917,7 +917,7 @@ def frameworks_summary(data: dict, m: dict | None = None) -> str:
             gap = 100 * (runs[fastest]["median"] / runs[second]["median"] - 1)
             overlap = runs[second]["max"] >= runs[fastest]["min"]
             sentences.append(
-                f"for {verb}, {fastest} leads: {gap:.0f} % more requests than {second}, "
+                f"For {verb}, {fastest} leads: {gap:.0f} % more requests than {second}, "
                 + ("though some of their runs overlap." if overlap else "and no run overlaps.")
             )
     get = {n: results[n]["GET /users/1"] for n in results}
@@ -958,7 +958,8 @@ def frameworks_summary(data: dict, m: dict | None = None) -> str:
             + names([f"{builds[n]:.0f} s for {n}" for n in order])
             + f", on {data['machine']['cores']} cores."
         )
-    return "What they show, on this machine: " + " ".join(sentences)
+    text = " ".join(sentences)
+    return "What they show, on this machine: " + text[0].lower() + text[1:]
 
 
 def choosing_cell(figures: dict) -> str:
