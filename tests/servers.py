@@ -19,11 +19,11 @@ import typing
 from collections.abc import Iterator
 from typing import NamedTuple
 
-import psutil
 import pytest
 
 from tests import http_probes, transcripts
 from tests.support import ROOT
+from tools import benchmark
 
 LISTENING = re.compile(r"Listening on http://127\.0\.0\.1:(\d+)\n")
 # Every server sample's grace period, as the pages state it; what a process may take beyond
@@ -171,12 +171,11 @@ def out_of_descriptors(argv: list[str], files: int = 48) -> None:
     with running(limited) as server, contextlib.ExitStack() as clients:
         for _ in range(files + 20):
             clients.enter_context(socket.create_connection(("127.0.0.1", server.port)))
-        root = psutil.Process(server.process.pid)
-        processes = [root, *root.children(recursive=True)]  # gunicorn's worker accepts
+        processes = benchmark.tree(server.process)  # gunicorn's worker is the one that accepts
         time.sleep(1)  # it takes what it can, then runs out
-        before = sum(sum(p.cpu_times()[:2]) for p in processes)
+        before = benchmark.cpu_by_pid(processes)
         time.sleep(3)
-        busy = sum(sum(p.cpu_times()[:2]) for p in processes) - before
+        busy = benchmark.cpu_since(before, processes)
         assert busy < 0.5, f"{busy:.2f} CPU seconds in 3 s, out of descriptors: it spins"
         clients.close()
         deadline = time.monotonic() + 10

@@ -894,7 +894,7 @@ def alike(runs: dict[str, dict]) -> list[str]:
     ]
 
 
-def frameworks_summary(data: dict, m: dict | None = None) -> str:
+def frameworks_summary(data: dict) -> str:
     """What the Frameworks run shows, worded from its figures, so that no sentence can stop
     holding when the figures change (tests/performance/test_published.py re-renders it)."""
     results = data["results"]
@@ -1151,7 +1151,8 @@ def main() -> int:
         pages.append(("databases", "databases", text))
     if "instructions" in parts:
         instructions = {"machine": m, **benchmark_instructions.run(args)}
-        text = benchmark_instructions.write(instructions, args.out)
+        (args.out / "instructions.json").write_text(json.dumps(instructions, indent=2) + "\n")
+        text = benchmark_instructions.table(instructions)
         printed.append(text)
         pages.append(("performance", "instructions", text))
     if "reload" in parts:  # its table is README's, not a page's

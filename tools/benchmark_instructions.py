@@ -12,7 +12,6 @@ after another on one keep-alive connection; the difference of the two totals, di
 MANY - FEW, is what one request costs, without start-up and shutdown.
 """
 
-import json
 import pathlib
 import re
 import shutil
@@ -25,10 +24,9 @@ import tempfile
 from tools import benchmark
 
 FEW, MANY = 200, 1200
-# Per server: the command (its port is appended) and the request sent; the frameworks'
-# services are asked for a user stored before the count starts.
-# granian's workers are processes it starts with multiprocessing, Nagle's algorithm changes the
-# timing, not the instructions: both are left out.
+# The hello servers' commands (the port is appended). granian's workers are processes it
+# starts with multiprocessing, and Nagle's algorithm changes the timing, not the
+# instructions: both are left out. The Frameworks services are the benchmark's own.
 HELLO = {
     name: argv
     for name, argv in benchmark.SERVERS.items()
@@ -154,8 +152,3 @@ def table(data: dict) -> str:
         for name, f in rows.items():
             lines.append(f"| {name} | {f['median']:,} | {f['median'] / fewest:.1f} |")
     return "\n".join(lines)
-
-
-def write(data: dict, out: pathlib.Path) -> str:
-    (out / "instructions.json").write_text(json.dumps(data, indent=2) + "\n")
-    return table(data)

@@ -25,6 +25,7 @@ from tests.servers import (
     running,
 )
 from tests.support import checked
+from tools.benchmark import names as listed
 
 TABLE = FRAMEWORKS / "behaviour.md"
 IDLE_TABLE = FRAMEWORKS / "idle.md"
@@ -271,14 +272,7 @@ def by_status(columns: dict, case: str) -> str:
     parts = []
     for status, names in groups.items():
         said = "201 (accepted)" if status == "201" else status
-        parts.append(
-            f"{said} from "
-            + (
-                " and ".join(names)
-                if len(names) < 3
-                else ", ".join(names[:-1]) + " and " + names[-1]
-            )
-        )
+        parts.append(f"{said} from {listed(names)}")
     return ", ".join(parts)
 
 

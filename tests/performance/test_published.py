@@ -15,7 +15,7 @@ TABLES = [
     ("concurrency", "cpu", benchmark.cpu_table),
     ("concurrency", "blocking", benchmark.blocking_table),
     ("frameworks", "frameworks", benchmark.frameworks_table),
-    ("frameworks", "frameworks-summary", benchmark.frameworks_summary),
+    ("frameworks", "frameworks-summary", lambda data, m: benchmark.frameworks_summary(data)),
     ("performance", "instructions", lambda data, m: benchmark_instructions.table(data)),
 ]
 
