@@ -1,4 +1,4 @@
-"""Hooks that make pytest-markdown-docs run the code a reader sees (see tests/reader_view.py),
+"""Hooks that make pytest-markdown-docs run the code a reader sees (see harness/reader_view.py),
 and the fixtures that both the pages' code blocks and tests/ ask for."""
 
 import contextlib
@@ -6,9 +6,9 @@ from unittest import mock
 
 import pytest
 
-from tests import toolchain
-from tests.reader_view import INCLUDED_FROM, ReaderViewParser
-from tests.support import IN_CI, ROOT, checked, require
+from harness import toolchain
+from harness.reader_view import INCLUDED_FROM, ReaderViewParser
+from harness.support import IN_CI, ROOT, checked, require
 from tools import pyo3_module
 
 SLOW_FIXTURES = {"rust_toolchain", "rust_binaries", "fast_primes", "browser"}

@@ -6,9 +6,9 @@ import tomllib
 
 import pytest
 
-from tests import transcripts
-from tests.sitebuild import mkdocs_build
-from tests.support import ROOT, TARGET, checked, require
+from harness import transcripts
+from harness.sitebuild import mkdocs_build
+from harness.support import ROOT, TARGET, checked, require
 from tools import postgres
 
 

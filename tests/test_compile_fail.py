@@ -4,8 +4,8 @@ shows."""
 
 import pytest
 
-from tests import compile_fail
-from tests.support import ROOT
+from harness import compile_fail
+from harness.support import ROOT
 
 SAMPLES = sorted(path.parent for path in (ROOT / "snippets").rglob("rustc.txt"))
 TWINS = [sample for sample in SAMPLES if (sample / "output.python.txt").is_file()]

@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
-from tests import toolchain
-from tests.support import ROOT, TARGET, rustc_edition
+from harness import toolchain
+from harness.support import ROOT, TARGET, rustc_edition
 
 COMPILE_FAIL = sorted((ROOT / "snippets").rglob("rustc.txt"))
 # clippy needs a build of the dependencies: in the quick run only once one exists.

@@ -7,7 +7,7 @@ import tomllib
 
 import pytest
 
-from tests.support import ROOT
+from harness.support import ROOT
 
 # The first rustc release of each edition.
 EDITIONS = {"2015": "1.0", "2018": "1.31", "2021": "1.56", "2024": "1.85"}

@@ -19,7 +19,7 @@ import time
 import urllib.request
 import uuid
 
-from tests.support import ROOT
+from harness.support import ROOT
 from tools import postgres
 
 # What ./dev serve runs (tests/site/test_serve.py holds the two to each other).
@@ -217,7 +217,7 @@ def table(data: dict) -> str:
 def run(edits: int, machine: dict, out: pathlib.Path) -> str:
     from playwright.sync_api import sync_playwright
 
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+    from harness.browser import CHROMIUM, CHROMIUM_ARGS
 
     results = {}
     with sync_playwright() as playwright:

@@ -43,8 +43,8 @@ import urllib.request
 
 import psutil
 
-from tests import support
-from tests.support import ROOT, replace_between
+from harness import support
+from harness.support import ROOT, replace_between
 from tools import author_loop, pyo3_module
 
 HELLO = ROOT / "snippets/performance/hello_server"

@@ -19,7 +19,7 @@ import uuid
 
 import psutil
 
-from tests.support import ROOT
+from harness.support import ROOT
 from tools import benchmark, postgres
 
 DATABASES = ROOT / "snippets/databases"

@@ -13,7 +13,7 @@ import pathlib
 import subprocess
 import sys
 
-from tests.support import ROOT, TARGET
+from harness.support import ROOT, TARGET
 
 SAMPLE = ROOT / "snippets/concurrency/prime_count_pyo3"
 

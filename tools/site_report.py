@@ -22,9 +22,9 @@ import subprocess
 import sys
 import tempfile
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.sitebuild import QuietHandler, mkdocs_build, serve
-from tests.support import ROOT, replace_between
+from harness.browser import CHROMIUM, CHROMIUM_ARGS
+from harness.sitebuild import QuietHandler, mkdocs_build, serve
+from harness.support import ROOT, replace_between
 
 LIGHTHOUSE = ROOT / "node_modules/.bin/lighthouse"
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]

@@ -1,26 +1,12 @@
 """A real Chromium (Debian's package) driven by Playwright, against the built site on 127.0.0.1."""
 
 import dataclasses
-import pathlib
 
 import pytest
 
-from tests import support
-from tests.sitebuild import serve
-from tests.support import ROOT, require
-
-CHROMIUM = pathlib.Path("/usr/bin/chromium")
-# Without these, Chromium tries to reach Google's hosts at every start.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-NODE_MODULES = ROOT / "node_modules"
+from harness.browser import CHROMIUM, CHROMIUM_ARGS, NODE_MODULES
+from harness.sitebuild import serve
+from harness.support import require
 
 
 @pytest.fixture(scope="session")
@@ -87,30 +73,3 @@ def scheme_page(request, browser, site_url):
     context = browser.new_context(color_scheme=request.param, base_url=site_url)
     yield context.new_page()
     context.close()
-
-
-def read_through(page, most_screens: int = 200) -> None:
-    """Scroll to the end a screen at a time, as a reader would, and back to the top once every
-    transition has ended: blocks with `content-visibility: auto` (extra.css) are laid out, and
-    Material's code blocks mounted (`content.lazy`), only once they come near the viewport."""
-    page.evaluate(
-        """async most => {
-            const frame = () => new Promise(done => requestAnimationFrame(() => done()));
-            for (let i = 0; i < most && innerHeight + scrollY < document.body.scrollHeight; i++) {
-                scrollBy(0, innerHeight);
-                await frame(); await frame();
-            }
-            scrollTo(0, 0);
-            await frame(); await frame();
-            // The header swaps the page title back for the site's name with a transition.
-            const ending = document.getAnimations()
-                .filter(a => a.effect.getComputedTiming().endTime !== Infinity);
-            const settled = Promise.all(ending.map(a => a.finished));
-            await Promise.race([settled, new Promise(done => setTimeout(done, 2000))]);
-        }""",
-        most_screens,
-    )
-
-
-# Every page of the site (docs/*.md), as its path: a new page gets every browser check.
-PAGES = ["" if page.stem == "index" else f"{page.stem}/" for page in support.PAGES]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import NODE_MODULES, PAGES, read_through
+from harness.browser import NODE_MODULES, PAGES, read_through
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 

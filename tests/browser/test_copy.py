@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.support import PAGES, ROOT, code_blocks
+from harness.support import PAGES, ROOT, code_blocks
 
 WITH_CODE = [p.stem for p in PAGES if code_blocks(p)]
 

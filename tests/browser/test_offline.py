@@ -4,7 +4,7 @@ import subprocess
 
 import pytest
 
-from tests.support import ROOT
+from harness.support import ROOT
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import urllib.parse
 
 import pytest
 
-from tests.support import PAGES, ROOT, code_blocks, rustc_edition
+from harness.support import PAGES, ROOT, code_blocks, rustc_edition
 
 
 def std_only_editions() -> dict[pathlib.Path, str]:

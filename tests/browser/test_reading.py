@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import PAGES
+from harness.browser import PAGES
 
 
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: p or "home")

@@ -3,7 +3,7 @@
 Each one fails when a Material update changes what it counts on, instead of the pages just
 getting slower or, worse, losing something a reader sees."""
 
-from tests.browser.conftest import read_through
+from harness.browser import read_through
 
 RECORD_HTML_CHANGES = """
 window.htmlChanges = [];

@@ -1,7 +1,7 @@
 """Ten waiting tasks at once: tokio's JoinSet and asyncio's TaskGroup print the same."""
 
-from tests import transcripts
-from tests.support import sample_of
+from harness import transcripts
+from harness.support import sample_of
 
 SAMPLE = sample_of(__file__)
 

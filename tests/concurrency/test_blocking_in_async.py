@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from tests import transcripts
-from tests.support import sample_of
+from harness import transcripts
+from harness.support import sample_of
 
 SAMPLE = sample_of(__file__)
 LATE = re.compile(r"  heartbeat late by (\d+\.\d) ms")

@@ -5,7 +5,7 @@ A deadlock would show as the command timing out (transcripts.run has a timeout).
 
 import importlib
 
-from tests.support import sample_of
+from harness.support import sample_of
 
 SAMPLE = sample_of(__file__)
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests import transcripts
-from tests.support import sample_of
+from harness import transcripts
+from harness.support import sample_of
 
 SAMPLE = sample_of(__file__)
 

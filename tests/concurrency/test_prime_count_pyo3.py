@@ -3,8 +3,8 @@
 import threading
 import time
 
+from harness.support import checked, sample_of
 from tests.concurrency.test_prime_count import primes_below
-from tests.support import checked, sample_of
 
 SAMPLE = sample_of(__file__)
 

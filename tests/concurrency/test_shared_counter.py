@@ -2,7 +2,7 @@
 
 import importlib
 
-from tests.support import sample_of
+from harness.support import sample_of
 
 SAMPLE = sample_of(__file__)
 

@@ -1,8 +1,8 @@
 """The five-threads sample of the Concurrency page, in Rust and in Python."""
 
-from tests import transcripts
-from tests.support import sample_of
-from tests.transcripts import sorted_lines
+from harness import transcripts
+from harness.support import sample_of
+from harness.transcripts import sorted_lines
 
 SAMPLE = sample_of(__file__)
 EXPECTED = {f"Thread {i} is running!" for i in range(5)}

@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from tests.support import sample_of
+from harness.support import sample_of
 
 SAMPLE = sample_of(__file__)
 

@@ -3,8 +3,8 @@
 
 import pytest
 
-from tests.servers import sample_argv
-from tests.support import ROOT
+from harness.servers import sample_argv
+from harness.support import ROOT
 from tools import benchmark_databases
 
 DATABASES = ROOT / "snippets/databases"

@@ -12,7 +12,7 @@ import time
 import psutil
 import pytest
 
-from tests.support import ROOT, require
+from harness.support import ROOT, require
 from tools import benchmark, benchmark_databases, postgres
 
 DATA = ROOT / "docs/benchmarks/databases.json"

@@ -7,9 +7,9 @@ import select
 import signal
 import subprocess
 
+from harness.servers import default_sigint
+from harness.support import ROOT
 from tests.databases.conftest import DATABASES
-from tests.servers import default_sigint
-from tests.support import ROOT
 from tools import postgres
 
 SHOWN = DATABASES / "postgres.txt"

@@ -6,11 +6,11 @@ import time
 
 import pytest
 
-from tests import transcripts
+from harness import transcripts
+from harness.servers import running
+from harness.support import checked
 from tests.databases.conftest import DATABASES, IMPLEMENTATIONS
 from tests.databases.test_users import create, get
-from tests.servers import running
-from tests.support import checked
 from tools import postgres
 
 TABLE = DATABASES / "statements.md"

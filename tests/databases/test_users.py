@@ -12,7 +12,16 @@ import time
 
 import pytest
 
-from tests import http_probes, transcripts
+from harness import http_probes, transcripts
+from harness.servers import (
+    ALLOWANCE,
+    STOP_BOUND,
+    check_listening_output,
+    out_of_descriptors,
+    port_released,
+    running,
+)
+from harness.support import checked
 from tests.databases.conftest import (
     DATABASES,
     DB_TIMEOUT,
@@ -22,15 +31,6 @@ from tests.databases.conftest import (
     is_rust,
 )
 from tests.frameworks.api import ANN, CASES, Case, body, call, is_error_shape
-from tests.servers import (
-    ALLOWANCE,
-    STOP_BOUND,
-    check_listening_output,
-    out_of_descriptors,
-    port_released,
-    running,
-)
-from tests.support import checked
 from tools import postgres
 
 TABLE = DATABASES / "behaviour.md"

@@ -10,11 +10,11 @@ import warnings
 
 import pytest
 
-from tests import toolchain, transcripts
-from tests.compile_fail import first_error
+from harness import toolchain, transcripts
+from harness.compile_fail import first_error
+from harness.support import COPIES, IN_CI, ROOT, checked
 from tests.databases.conftest import DATABASES
 from tests.site.test_copy_paste import cargo_env, write_project
-from tests.support import COPIES, IN_CI, ROOT, checked
 
 SAMPLE = DATABASES / "users_sqlx"
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.servers import sample_argv
-from tests.support import ROOT
+from harness.servers import sample_argv
+from harness.support import ROOT
 
 FRAMEWORKS = ROOT / "snippets/frameworks"
 # The page's order: Rust frameworks, then Python ones.

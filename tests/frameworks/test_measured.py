@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from tests.support import ROOT
+from harness.support import ROOT
 from tools import benchmark
 
 DATA = ROOT / "docs/benchmarks/frameworks.json"

@@ -14,17 +14,17 @@ import time
 
 import pytest
 
-from tests import http_probes, transcripts
-from tests.frameworks.api import ANN, CASES, Case, call, is_error_shape
-from tests.frameworks.conftest import FRAMEWORKS, IMPLEMENTATIONS, implementations
-from tests.servers import (
+from harness import http_probes, transcripts
+from harness.servers import (
     STOP_BOUND,
     check_listening_output,
     out_of_descriptors,
     port_released,
     running,
 )
-from tests.support import checked
+from harness.support import checked
+from tests.frameworks.api import ANN, CASES, Case, call, is_error_shape
+from tests.frameworks.conftest import FRAMEWORKS, IMPLEMENTATIONS, implementations
 from tools.benchmark import names as listed
 
 TABLE = FRAMEWORKS / "behaviour.md"

@@ -4,8 +4,8 @@ import importlib.metadata
 import sys
 import tomllib
 
-from tests import toolchain, transcripts
-from tests.support import ROOT
+from harness import toolchain, transcripts
+from harness.support import ROOT
 
 TABLE = ROOT / "snippets/index/versions.md"
 CRATES = ["hyper", "hyper-util", "http-body-util", "tokio"]

@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from tests.support import ROOT
+from harness.support import ROOT
 
 PERFORMANCE = ROOT / "snippets/performance"
 

@@ -6,8 +6,8 @@ import subprocess
 
 import pytest
 
-from tests.servers import check_listening_output, running
-from tests.support import sample_of
+from harness.servers import check_listening_output, running
+from harness.support import sample_of
 
 SAMPLE = sample_of(__file__)
 pytestmark = pytest.mark.slow

@@ -12,8 +12,8 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 
+from harness.support import ROOT, replace_between, require
 from tests.concurrency.test_prime_count import primes_below
-from tests.support import ROOT, replace_between, require
 from tools import benchmark
 
 MULTI_CORE = ["Rust: hyper 1.x, 2 cores", "Python: uvicorn + httptools + uvloop, 2 workers"]

@@ -8,9 +8,9 @@ import threading
 
 import pytest
 
-from tests import transcripts
-from tests.servers import STOP_BOUND, check_listening_output, in_thread, port_released, running
-from tests.support import sample_of
+from harness import transcripts
+from harness.servers import STOP_BOUND, check_listening_output, in_thread, port_released, running
+from harness.support import sample_of
 
 SAMPLE = sample_of(__file__)
 REQUESTS = [

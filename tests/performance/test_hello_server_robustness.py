@@ -16,9 +16,15 @@ import time
 
 import pytest
 
-from tests import http_probes, transcripts
-from tests.servers import AWKWARD_STOP_BOUND, in_thread, out_of_descriptors, port_released, running
-from tests.support import ROOT
+from harness import http_probes, transcripts
+from harness.servers import (
+    AWKWARD_STOP_BOUND,
+    in_thread,
+    out_of_descriptors,
+    port_released,
+    running,
+)
+from harness.support import ROOT
 
 SAMPLE = ROOT / "snippets/performance/hello_server"
 SERVERS = ["rust", "python"]

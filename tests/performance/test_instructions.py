@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from tests.support import require
+from harness.support import require
 from tools import benchmark_instructions
 
 

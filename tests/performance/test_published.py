@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.support import ROOT
+from harness.support import ROOT
 from tools import benchmark, benchmark_instructions
 
 TABLES = [

@@ -15,8 +15,8 @@ import time
 
 import pytest
 
-from tests import http_probes
-from tests.servers import AWKWARD_STOP_BOUND, port_released, running
+from harness import http_probes
+from harness.servers import AWKWARD_STOP_BOUND, port_released, running
 
 SERVERS = ["rust", "python", "stdlib"]
 # Each case holds awkward clients open for seconds: the full run's, not the quick loop's.

@@ -6,8 +6,8 @@ import struct
 import sys
 import time
 
-from tests.servers import check_listening_output, running
-from tests.support import sample_of
+from harness.servers import check_listening_output, running
+from harness.support import sample_of
 
 SAMPLE = sample_of(__file__)
 ARGV = [sys.executable, str(SAMPLE / "stdlib_server.py"), "0"]

@@ -1,7 +1,7 @@
 """The borrowing sample of the Safety page, in Rust and in Python."""
 
-from tests import transcripts
-from tests.support import sample_of
+from harness import transcripts
+from harness.support import sample_of
 
 SAMPLE = sample_of(__file__)
 

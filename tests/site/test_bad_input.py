@@ -13,9 +13,9 @@ import sys
 
 import pytest
 
-from tests.sitebuild import mkdocs_build
-from tests.support import ROOT, TARGET
-from tests.transcripts import REWRITE_COMMAND
+from harness.sitebuild import mkdocs_build
+from harness.support import ROOT, TARGET
+from harness.transcripts import REWRITE_COMMAND
 
 KEEP = [
     "conftest.py",

@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
-from tests.sitebuild import page_html
-from tests.support import ROOT
+from harness.sitebuild import page_html
+from harness.support import ROOT
 
 
 def test_strict_build_passes(built_site):

@@ -1,13 +1,13 @@
 """Every code block on every page is a file that this very run checked.
 
 A block must be a single `--8<--` include of a file under snippets/. Each check that compares,
-builds, runs or installs such a file records it (`tests.support.checked`):
+builds, runs or installs such a file records it (`harness.support.checked`):
 
 - Python: pytest-markdown-docs runs the block as the page shows it (conftest.py);
 - a Rust project's `src/main.rs` and `Cargo.toml`, and a `requirements.txt`: built or
   installed and run from what the page shows (tests/site/test_copy_paste.py);
 - a compile-fail `main.rs` and its `rustc.txt` (tests/test_compile_fail.py);
-- an output file: its commands run and compared (tests/transcripts.py).
+- an output file: its commands run and compared (harness/transcripts.py).
 
 The last test here then holds every block to that record. It needs the whole run: under
 `--quick`, `-k`, `-m` or paths, it is skipped and says so (CI always runs everything).
@@ -17,8 +17,8 @@ import tomllib
 
 import pytest
 
-from tests.reader_view import INCLUDE
-from tests.support import CHECKED, PAGES, ROOT, code_blocks
+from harness.reader_view import INCLUDE
+from harness.support import CHECKED, PAGES, ROOT, code_blocks
 
 KINDS = {
     "python": ".py",

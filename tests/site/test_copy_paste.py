@@ -22,9 +22,9 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from tests import toolchain, transcripts
-from tests.servers import running
-from tests.support import COPIES, PAGES, ROOT, checked, code_blocks, environment
+from harness import toolchain, transcripts
+from harness.servers import running
+from harness.support import COPIES, PAGES, ROOT, checked, code_blocks, environment
 
 WORKSPACE = tomllib.loads((ROOT / "Cargo.toml").read_text())["workspace"]["members"]
 MEMBERS = [member for member in WORKSPACE if (ROOT / member / "src/main.rs").is_file()]

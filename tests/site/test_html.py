@@ -14,8 +14,8 @@ import xml.etree.ElementTree as ElementTree
 import pytest
 import yaml
 
-from tests.sitebuild import mkdocs_build, page_html
-from tests.support import ROOT, require
+from harness.sitebuild import mkdocs_build, page_html
+from harness.support import ROOT, require
 
 SITE_URL = "https://example.org/rust-for-backend/"
 PAGES = sorted((ROOT / "docs").glob("*.md"))

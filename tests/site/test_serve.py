@@ -8,8 +8,8 @@ import urllib.request
 
 import pytest
 
-from tests.sitebuild import mkdocs_build
-from tests.support import ROOT
+from harness.sitebuild import mkdocs_build
+from harness.support import ROOT
 from tools import author_loop, benchmark
 
 DATA = ROOT / "docs/benchmarks/reload.json"

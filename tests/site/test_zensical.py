@@ -8,8 +8,8 @@ import shutil
 import subprocess
 import sys
 
-from tests.sitebuild import page_html
-from tests.support import ROOT
+from harness.sitebuild import page_html
+from harness.support import ROOT
 from tools.author_loop import ZENSICAL_CHANGES
 
 # Zensical rejects MkDocs' `!relative` tag; it resolves paths from the project root anyway.

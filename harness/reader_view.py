@@ -14,7 +14,7 @@ import markdown
 from markdown_it import MarkdownIt
 from mkdocs.config import load_config
 
-from tests.support import ROOT
+from harness.support import ROOT
 
 # `=== "Tab"`, `!!! note`, `??? note`, `???+ note`: their bodies are indented four spaces.
 CONTAINER = re.compile(r"^(?P<indent> *)(?:===|!!!|\?\?\?\+?)[ \t]")

@@ -21,8 +21,8 @@ from typing import NamedTuple
 
 import pytest
 
-from tests import http_probes, transcripts
-from tests.support import ROOT
+from harness import http_probes, transcripts
+from harness.support import ROOT
 from tools import benchmark
 
 LISTENING = re.compile(r"Listening on http://127\.0\.0\.1:(\d+)\n")

@@ -115,7 +115,7 @@ def code_blocks(page: pathlib.Path) -> list[Block]:
     # Imported here: reader_view imports this module for ROOT.
     from markdown_it import MarkdownIt
 
-    from tests.reader_view import as_rendered, lift_containers
+    from harness.reader_view import as_rendered, lift_containers
 
     blocks = []
     for token in MarkdownIt("commonmark").parse(lift_containers(page.read_text())):

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.support import ROOT, checked
+from harness.support import ROOT, checked
 
 REWRITE_COMMAND = "./dev test --update-outputs"
 # The first line of a generated Markdown file (an HTML comment may not hold "--").

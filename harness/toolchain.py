@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import tomllib
 
-from tests.support import ROOT, require
+from harness.support import ROOT, require
 
 
 def pinned() -> str:

@@ -13,8 +13,8 @@ import warnings
 
 import pytest
 
-from tests import toolchain, transcripts
-from tests.support import IN_CI, ROOT, checked
+from harness import toolchain, transcripts
+from harness.support import IN_CI, ROOT, checked
 
 
 def first_error(message: str) -> str:
