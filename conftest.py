@@ -2,6 +2,8 @@
 and the fixtures that both the pages' code blocks and tests/ ask for."""
 
 import contextlib
+import pathlib
+import sys
 from unittest import mock
 
 import pytest
@@ -11,16 +13,27 @@ from harness.reader_view import INCLUDED_FROM, ReaderViewParser
 from harness.support import IN_CI, ROOT, checked, require
 from tools import pyo3_module
 
-SLOW_FIXTURES = {"rust_toolchain", "rust_binaries", "fast_primes", "browser"}
+SLOW_FIXTURES = {"rust_toolchain", "rust_binaries", "fast_primes_build", "browser"}
 
 
 def pytest_collection_modifyitems(items):
-    """Building Rust and driving a browser are slow; `./dev test --quick` leaves them out.
-    A test marked `after_all` checks what the others did, so it runs last."""
+    """Building Rust and driving a browser are slow; `./dev test --quick` leaves them out."""
     for item in items:
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
-    items.sort(key=lambda item: item.get_closest_marker("after_all") is not None)
+
+
+class AfterAll:
+    """A test marked `after_all` checks what the others did, so it runs last: this plugin
+    orders the run after every other (a shuffle included)."""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items):
+        items.sort(key=lambda item: item.get_closest_marker("after_all") is not None)
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(AfterAll(), "after_all")
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -69,14 +82,20 @@ def rust_toolchain() -> None:
 
 
 @pytest.fixture(scope="session")
-def fast_primes(rust_toolchain, tmp_path_factory):
-    """The PyO3 sample, built and importable (as after `maturin develop`), in this process
-    and in the processes it starts."""
+def fast_primes_build(rust_toolchain, tmp_path_factory) -> pathlib.Path:
+    """The PyO3 sample, built once (debug) into a directory of its own."""
     try:
-        site = pyo3_module.build(tmp_path_factory.mktemp("fast_primes"), release=False)
+        return pyo3_module.build(tmp_path_factory.mktemp("fast_primes"), release=False)
     except RuntimeError as error:
         pytest.fail(str(error), pytrace=False)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.syspath_prepend(str(site))
-        patch.setenv("PYTHONPATH", str(site))
-        yield site
+
+
+@pytest.fixture
+def fast_primes(fast_primes_build, monkeypatch):
+    """The PyO3 sample importable (as after `maturin develop`), in this test and in the
+    processes it starts, and in no other test: a test that forgets to ask fails whatever
+    ran before it."""
+    monkeypatch.syspath_prepend(str(fast_primes_build))
+    monkeypatch.setenv("PYTHONPATH", str(fast_primes_build))
+    yield fast_primes_build
+    sys.modules.pop("fast_primes", None)

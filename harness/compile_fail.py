@@ -5,7 +5,7 @@ Each one is a single `main.rs` outside the Cargo workspace with a `rustc.txt` be
 message is compared in full under the toolchain rust-toolchain.toml names; under another
 rustc (messages change between releases) only the first error is compared, by its code where
 it has one, with a warning; in CI that is a failure. tests/test_compile_fail.py runs every
-sample that has a `rustc.txt`, and the Python twin beside it.
+sample that has a `rustc.txt`; tests/test_outputs.py the Python twin beside it.
 """
 
 import pathlib

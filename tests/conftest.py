@@ -20,17 +20,19 @@ def pytest_addoption(parser):
     )
 
 
+SELECTED = pytest.StashKey[bool]()
+
+
+def pytest_deselected(items):
+    """Every way of selecting tests (-k, -m and --quick, --deselect, --lf) reports here."""
+    if items:
+        items[0].config.stash[SELECTED] = True
+
+
 def whole_suite(config) -> bool:
-    """Whether this run is the README's test command as CI runs it: no -k, no -m, no
-    deselection, no paths of its own."""
-    option = config.option
-    return not (
-        option.keyword
-        or option.markexpr
-        or option.deselect
-        or getattr(option, "lf", False)
-        or config.args != config.getini("testpaths")
-    )
+    """Whether this run is the README's test command as CI runs it: nothing deselected, no
+    paths of its own."""
+    return not config.stash.get(SELECTED, False) and config.args == config.getini("testpaths")
 
 
 @pytest.fixture
@@ -53,6 +55,11 @@ def packages_tested(items) -> list[str]:
         for item in items
         if item.path.is_relative_to(ROOT / "tests")
     }
+    # A generic test (tests/test_outputs.py) names its samples in its parameters.
+    for item in items:
+        for value in getattr(getattr(item, "callspec", None), "params", {}).values():
+            if isinstance(value, pathlib.Path) and value.is_relative_to(ROOT / "snippets"):
+                topics.add(value.relative_to(ROOT / "snippets").parts[0])
     workspace = tomllib.loads((ROOT / "Cargo.toml").read_text())["workspace"]["members"]
     return [
         tomllib.loads((ROOT / member / "Cargo.toml").read_text())["package"]["name"]

@@ -13,14 +13,6 @@ SAMPLE = sample_of(__file__)
 LATE = re.compile(r"  heartbeat late by (\d+\.\d) ms")
 
 
-def test_rust_output_shown_on_the_page(rust_binaries, outputs):
-    outputs.commands(SAMPLE / "output.rust.txt")
-
-
-def test_python_output_shown_on_the_page(outputs):
-    outputs.commands(SAMPLE / "output.python.txt")
-
-
 @pytest.mark.parametrize(
     "command",
     [

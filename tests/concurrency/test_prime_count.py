@@ -18,14 +18,6 @@ def primes_below(limit: int) -> int:
     return sum(sieve[:limit])
 
 
-def test_rust_output_shown_on_the_page(rust_binaries, outputs):
-    outputs.commands(SAMPLE / "output.rust.txt")
-
-
-def test_python_output_shown_on_the_page(outputs):
-    outputs.commands(SAMPLE / "output.python.txt")
-
-
 @pytest.mark.parametrize(("limit", "workers"), [(0, 1), (2, 3), (1000, 1), (2500, 2), (30_001, 3)])
 def test_every_version_counts_right(rust_binaries, limit, workers):
     expected = f"{primes_below(limit)} primes below {limit}\n"

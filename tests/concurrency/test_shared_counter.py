@@ -7,14 +7,6 @@ from harness.support import sample_of
 SAMPLE = sample_of(__file__)
 
 
-def test_rust_output_shown_on_the_page(rust_binaries, outputs):
-    outputs.commands(SAMPLE / "output.rust.txt")
-
-
-def test_python_output_shown_on_the_page(outputs):
-    outputs.commands(SAMPLE / "output.python.txt")
-
-
 def test_python_lock_keeps_every_update(monkeypatch):
     monkeypatch.syspath_prepend(str(SAMPLE))
     sample = importlib.import_module("shared_counter")

@@ -2,18 +2,9 @@
 
 from harness import transcripts
 from harness.support import sample_of
-from harness.transcripts import sorted_lines
 
 SAMPLE = sample_of(__file__)
 EXPECTED = {f"Thread {i} is running!" for i in range(5)}
-
-
-def test_rust_output_shown_on_the_page(rust_binaries, outputs):
-    outputs.commands(SAMPLE / "output.rust.txt", sorted_lines)
-
-
-def test_python_output_shown_on_the_page(outputs):
-    outputs.commands(SAMPLE / "output.python.txt", sorted_lines)
 
 
 def test_both_print_the_same_five_lines_in_some_order(rust_binaries):

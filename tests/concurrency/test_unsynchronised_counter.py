@@ -1,6 +1,7 @@
 """The Python twin of the counter Rust refuses: without a lock, deposits get lost.
 
-Rust's refusal and the twin's output are checked by tests/test_compile_fail.py; this
+Rust's refusal and the twin's output are checked by tests/test_compile_fail.py and
+tests/test_outputs.py; this
 checks the claim behind the output, and the one the page makes about a bare `+=`.
 """
 

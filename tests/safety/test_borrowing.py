@@ -6,14 +6,6 @@ from harness.support import sample_of
 SAMPLE = sample_of(__file__)
 
 
-def test_rust_output_shown_on_the_page(rust_binaries, outputs):
-    outputs.commands(SAMPLE / "output.rust.txt")
-
-
-def test_python_output_shown_on_the_page(outputs):
-    outputs.commands(SAMPLE / "output.python.txt")
-
-
 def test_python_starts_with_what_rust_prints(rust_binaries):
     """The page says the first three lines match; Python then shows what Rust would refuse."""
     rust = transcripts.run(transcripts.read(SAMPLE / "output.rust.txt")[0].command).stdout

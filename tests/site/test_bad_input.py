@@ -100,7 +100,7 @@ def test_python_sample_raising_names_page_and_file(copy):
 
 def test_changed_python_output_shows_diff_and_fix(copy):
     edit(copy, BORROWING_PY, "print(parts)", 'print(parts, "!")')
-    out = pytest_in(copy, "tests/safety/test_borrowing.py", "-k", "python_output").stdout
+    out = pytest_in(copy, "tests/test_outputs.py", "-k", "python_output and borrowing").stdout
     assert "snippets/safety/borrowing/output.python.txt is stale" in out
     assert "+['Hello', 'world'] !" in out and REWRITE_COMMAND in out
 
@@ -116,7 +116,7 @@ def test_broken_rust_sample_names_the_file(copy):
     edit(copy, BORROWING_RS, 'println!("{s2}");', 'println!("{s2}")')
     # The build is a session fixture: its failure is an error of the test that needs it.
     out = pytest_in(
-        copy, "tests/safety/test_borrowing.py", "-k", "rust_output", outcome="1 error"
+        copy, "tests/test_outputs.py", "-k", "rust_output and borrowing", outcome="1 error"
     ).stdout
     assert "cargo build failed" in out and BORROWING_RS in out
 
@@ -124,7 +124,7 @@ def test_broken_rust_sample_names_the_file(copy):
 @pytest.mark.usefixtures("rust_toolchain")
 def test_changed_rust_output_shows_diff(copy):
     edit(copy, BORROWING_RS, 'r.push_str(", world");', 'r.push_str(", there");')
-    out = pytest_in(copy, "tests/safety/test_borrowing.py", "-k", "rust_output").stdout
+    out = pytest_in(copy, "tests/test_outputs.py", "-k", "rust_output and borrowing").stdout
     assert "snippets/safety/borrowing/output.rust.txt is stale" in out
     assert re.search(r"^\+Hello, there$", out, re.MULTILINE)
 
