@@ -1,4 +1,5 @@
-"""Start a sample server as a real process and stop it, whatever the test does."""
+"""Start a sample server as a real process and stop it, whatever the test does; `launched`
+is also how ./dev bench starts the servers it measures."""
 
 import asyncio
 import concurrent.futures
@@ -16,6 +17,7 @@ import sys
 import tempfile
 import time
 import typing
+import urllib.request
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -23,7 +25,6 @@ import pytest
 
 from harness import http_probes, transcripts
 from harness.support import ROOT
-from tools import benchmark
 
 LISTENING = re.compile(r"Listening on http://127\.0\.0\.1:(\d+)\n")
 # Every server sample's grace period, as the pages state it; what a process may take beyond
@@ -87,42 +88,126 @@ def default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+class NotServing(RuntimeError):
+    """A server that exited, or was not ready in time; the message names its command."""
+
+
+@dataclasses.dataclass
+class Started:
+    process: subprocess.Popen
+    port: int
+    first_line: str  # its `Listening on` line ("" for a server whose readiness was probed)
+    seconds: float  # from the start of the process to the moment it was ready
+
+
+def wait_listening(process: subprocess.Popen, timeout: float) -> tuple[int, str]:
+    """The port of the server's first line, `Listening on http://127.0.0.1:PORT`."""
+    ready, _, _ = select.select([process.stdout], [], [], timeout)
+    first_line = process.stdout.readline() if ready else ""
+    match = LISTENING.fullmatch(first_line)
+    if not match:
+        raise NotServing(
+            f"did not print `Listening on ...` within {timeout} s; it printed {first_line!r}"
+        )
+    return int(match[1]), first_line
+
+
+def wait_answering(
+    process: subprocess.Popen,
+    port: int,
+    ready: tuple[str, bytes | None],
+    timeout: float,
+    poll: float,
+) -> None:
+    """Until GET `ready[0]` answers `ready[1]` (any answer for None)."""
+    path, body = ready
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=1) as answer:
+                got = answer.read()
+        except OSError:  # refused, reset, or an error status: not serving yet
+            if process.poll() is not None:
+                raise NotServing(f"exited with {process.returncode} before it served") from None
+            if time.monotonic() > deadline:
+                raise NotServing(f"did not answer GET {path} within {timeout} s") from None
+            time.sleep(poll)
+            continue
+        if body is not None and got != body:
+            raise NotServing(f"answered GET {path} with {got[:80]!r}, not {body!r}")
+        return
+
+
 @contextlib.contextmanager
-def running(argv: list[str], timeout: float = 30) -> Iterator[Server]:
-    """Run `argv` (which must bind port 0) until it prints its `Listening on` line."""
-    stderr = tempfile.TemporaryFile("w+")
+def launched(
+    argv: list,
+    *,
+    ready: tuple[str, bytes | None] | None = None,
+    port: int = 0,
+    timeout: float = 30,
+    poll: float = 0.1,
+    stdout=subprocess.PIPE,
+    stderr=subprocess.DEVNULL,
+    env: dict[str, str] | None = None,
+    grace: float | None = None,
+) -> Iterator[Started]:
+    """The one way tests and `./dev bench` start a server: `argv` (str or path-like items) in
+    a process group of its own, from the repository root, until it serves. With `ready` None
+    that is its first line, `Listening on http://127.0.0.1:PORT` (stdout must be a pipe); with
+    `ready` a (path, body) pair, when GET path on `port` (which `argv` names) answers body
+    (anything, for None), polled every `poll` s. Raises NotServing if it exits first or takes
+    longer than `timeout` s. On leaving, its group gets SIGINT and `grace` s to exit before
+    SIGKILL; with `grace` None, a process still running is killed at once (a test that
+    meant to stop it has)."""
+    started = time.monotonic()
     process = subprocess.Popen(
         argv,
         cwd=ROOT,
         stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
+        stdout=stdout,
         stderr=stderr,
+        env=env,
         text=True,
         start_new_session=True,  # its own process group: `cargo run` and its child stop together
-        # As in a terminal: a test run started in the background (`cmd &` in a script) has
-        # SIGINT ignored, and children would inherit that and never stop on Ctrl+C.
+        # As in a terminal: a run started in the background (`cmd &` in a script) has SIGINT
+        # ignored, and children would inherit that and never stop on Ctrl+C (the
+        # standard-library sample relies on SIGINT's default).
         preexec_fn=default_sigint,
     )
     try:
-        ready, _, _ = select.select([process.stdout], [], [], timeout)
-        first_line = process.stdout.readline() if ready else ""
-        match = LISTENING.fullmatch(first_line)
-        server = Server(process, int(match[1]) if match else 0, first_line, stderr)
-        if not match:
-            process.kill()
-            process.communicate(timeout=10)
-            raise AssertionError(
-                f"{' '.join(argv)} did not print `Listening on ...` within {timeout} s; "
-                f"it printed {first_line!r}, stderr: {server.stderr()}"
-            )
-        yield server
+        try:
+            if ready is None:
+                port, first_line = wait_listening(process, timeout)
+            else:
+                wait_answering(process, port, ready, timeout, poll)
+                first_line = ""
+        except NotServing as error:
+            raise NotServing(f"{' '.join(map(os.fspath, argv))} {error}") from None
+        yield Started(process, port, first_line, time.monotonic() - started)
     finally:
+        if grace is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGINT)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=grace)
         if process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.communicate(timeout=10)
-        stderr.close()
+
+
+@contextlib.contextmanager
+def running(argv: list[str], timeout: float = 30) -> Iterator[Server]:
+    """Run `argv` (which must bind port 0) until it prints its `Listening on` line."""
+    # A file, not a pipe (see Server.stderr_file); read for the message if it never serves.
+    with tempfile.TemporaryFile("w+") as stderr, contextlib.ExitStack() as stack:
+        try:
+            started = stack.enter_context(launched(argv, timeout=timeout, stderr=stderr))
+        except NotServing as error:
+            stderr.seek(0)
+            raise AssertionError(f"{error}, stderr: {stderr.read()}") from None
+        yield Server(started.process, started.port, started.first_line, stderr)
 
 
 def in_thread(coroutine, timeout: float):
@@ -167,15 +252,18 @@ def out_of_descriptors(argv: list[str], files: int = 48) -> None:
     fails (EMFILE), and a loop that retried at once would spin on a core (libuv, under
     uvloop, accepts and drops such clients instead). Once they leave, the server must answer
     again."""
+    # Imported here: the benchmark's processes module starts its servers with this module's.
+    from tools.benchmark import processes as accounting
+
     limited = ["prlimit", f"--nofile={files}:{files}", *argv]
     with running(limited) as server, contextlib.ExitStack() as clients:
         for _ in range(files + 20):
             clients.enter_context(socket.create_connection(("127.0.0.1", server.port)))
-        processes = benchmark.tree(server.process)  # gunicorn's worker is the one that accepts
+        processes = accounting.tree(server.process)  # gunicorn's worker is the one that accepts
         time.sleep(1)  # it takes what it can, then runs out
-        before = benchmark.cpu_by_pid(processes)
+        before = accounting.cpu_by_pid(processes)
         time.sleep(3)
-        busy = benchmark.cpu_since(before, processes)
+        busy = accounting.cpu_since(before, processes)
         assert busy < 0.5, f"{busy:.2f} CPU seconds in 3 s, out of descriptors: it spins"
         clients.close()
         deadline = time.monotonic() + 10

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import pytest
 
-from harness.support import ROOT, checked
+from harness.support import ROOT, checked, replace_between
 
 REWRITE_COMMAND = "./dev test --update-outputs"
 # The first line of a generated Markdown file (an HTML comment may not hold "--").
@@ -147,6 +147,20 @@ class Outputs:
 
     def file(self, path: pathlib.Path, expected: str) -> None:
         check_file(path, expected, self.update)
+
+    def between(self, path: pathlib.Path, start: str, end: str, expected: str) -> None:
+        """A generated block of a page, between its `start` and `end` marker lines (as
+        support.replace_between writes it): compare it with `expected`, or rewrite it."""
+        content = path.read_text()
+        if content.count(start) != 1 or content.count(end) != 1:
+            pytest.fail(
+                f"{path.relative_to(ROOT)} must hold {start} and {end} once each", pytrace=False
+            )
+        shown, wanted = content.split(start)[1].split(end)[0], f"\n{expected}\n"
+        if shown != wanted and self.update:
+            replace_between(path, start, end, expected)
+        elif shown != wanted:
+            stale(path, f"the block after {start} is not what its data renders", shown, wanted)
 
 
 def sorted_lines(text: str) -> str:

@@ -5,11 +5,11 @@ import pytest
 
 from harness.servers import sample_argv
 from harness.support import ROOT
-from tools import benchmark_databases
+from tools.benchmark import databases
 
 DATABASES = ROOT / "snippets/databases"
 # The page's order: Rust, then Python; the benchmark measures the same five.
-IMPLEMENTATIONS = benchmark_databases.SAMPLES
+IMPLEMENTATIONS = databases.SAMPLES
 # What every sample sets in one visible place (test_more_clients_than_pool_connections
 # checks that each still says so).
 POOL_SIZE = 10

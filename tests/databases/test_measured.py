@@ -1,6 +1,7 @@
-"""The Databases page's measured table, chart and summary are what tools/benchmark_databases.py
-renders from docs/benchmarks/databases.json, and `./dev bench --only databases` runs end to
-end on a tiny budget. The figures themselves are measurements and never pass/fail."""
+"""`./dev bench --only databases` runs end to end on a tiny budget, and what the pages say of
+its published run (docs/benchmarks/databases.json) holds in it; that its table, summary and
+chart are what the JSON renders, tests/performance/test_published.py checks, as for every
+part. The figures themselves are measurements and never pass/fail."""
 
 import json
 import os
@@ -13,32 +14,15 @@ import psutil
 import pytest
 
 from harness.support import ROOT, require
-from tools import benchmark, benchmark_databases, postgres
+from tools import postgres
+from tools.benchmark import databases
 
 DATA = ROOT / "docs/benchmarks/databases.json"
 
 
-def shown_between_markers() -> str:
-    page = (ROOT / "docs/databases.md").read_text()
-    start, end = benchmark.markers("databases")
-    return page.split(start + "\n")[1].split("\n" + end)[0]
-
-
-def test_the_page_shows_the_table_the_data_gives():
-    assert shown_between_markers() == benchmark_databases.table(json.loads(DATA.read_text())), (
-        "docs/databases.md's measured block differs from what docs/benchmarks/databases.json "
-        "renders; rewrite it with ./dev bench --only databases (or render it from the JSON)"
-    )
-
-
-def test_the_chart_is_the_datas():
-    chart = benchmark_databases.chart(json.loads(DATA.read_text()))
-    assert (ROOT / "docs/benchmarks/databases.svg").read_text() == chart
-
-
 def test_the_ratios_and_bounds_hold_in_the_data():
     data = json.loads(DATA.read_text())
-    for load in benchmark_databases.LOADS:
+    for load in databases.LOADS:
         medians = {n: r[load]["requests_per_s"]["median"] for n, r in data["results"].items()}
         fastest = max(medians.values())
         for name, median in medians.items():
@@ -62,7 +46,8 @@ def test_the_benchmark_runs_end_to_end(rust_binaries, postgres_server, tmp_path)
     )
     assert done.returncode == 0, done.stderr
     data = json.loads((tmp_path / "databases.json").read_text())
-    assert set(data["results"]) == set(benchmark_databases.SAMPLES)
+    assert set(data["results"]) == set(databases.SAMPLES)
+    assert data["in_memory"]["date"] == json.loads(frameworks.read_text())["machine"]["date"]
     for name, by_load in data["results"].items():
         for load, figures in by_load.items():
             (run,) = data["runs"][name][load]
@@ -72,7 +57,7 @@ def test_the_benchmark_runs_end_to_end(rust_binaries, postgres_server, tmp_path)
             assert figures["server_cpu_us_per_request"] > 0, (name, load)
             assert figures["database_cpu_us_per_request"] > 0, (name, load)
             assert 0 < figures["connections"] <= data["settings"]["pool_size"], (name, load)
-    assert benchmark_databases.table(data) in done.stdout
+    assert databases.table(data) in done.stdout
 
 
 # --- the sentences under the table, held to the data ---------------------------------------
@@ -83,20 +68,20 @@ def data() -> dict:
 
 
 def rust(name: str) -> bool:
-    return benchmark_databases.is_rust(benchmark_databases.SAMPLES[name])
+    return databases.is_rust(databases.SAMPLES[name])
 
 
 def test_the_database_narrows_the_gap_without_closing_it():
-    f = benchmark_databases.figures(data())
+    f = databases.figures(data())
     one, twenty = f["single query"]["rust_over_python"], f["20 queries"]["rust_over_python"]
     assert f["in_memory_axum_over_fastapi"] > one > twenty > 1
-    for load in benchmark_databases.LOADS:
+    for load in databases.LOADS:
         assert f[load]["slowest_rust_over_fastest_python"] > 1, load
 
 
 def test_twenty_queries_is_where_the_languages_come_closest():
-    f = benchmark_databases.figures(data())
-    ratios = {load: f[load]["rust_over_python"] for load in benchmark_databases.LOADS}
+    f = databases.figures(data())
+    ratios = {load: f[load]["rust_over_python"] for load in databases.LOADS}
     assert min(ratios, key=ratios.get) == "20 queries", ratios
 
 
@@ -120,7 +105,7 @@ def test_python_spends_at_least_one_and_a_half_times_rusts_cpu_even_at_twenty_qu
 
 def test_the_libraries_rank_the_same_in_every_load():
     results = data()["results"]
-    for load in benchmark_databases.LOADS:
+    for load in databases.LOADS:
         rps = {name: r[load]["requests_per_s"]["median"] for name, r in results.items()}
         assert rps["Axum + tokio-postgres"] > rps["Axum + SQLx"], load
         assert rps["FastAPI + asyncpg"] > rps["Flask + psycopg"] > rps["FastAPI + SQLAlchemy"]
@@ -153,8 +138,8 @@ def test_database_cpu_follows_the_statements_table():
 @pytest.mark.parametrize("page", ["conclusion.md", "performance.md", "frameworks.md"])
 def test_other_pages_quote_the_measured_gap(page):
     text = " ".join((ROOT / "docs" / page).read_text().split())
-    assert benchmark_databases.quotes(data())["gap"] in text, (
-        f"docs/{page} should say: {benchmark_databases.quotes(data())['gap']}"
+    assert databases.quotes(data())["gap"] in text, (
+        f"docs/{page} should say: {databases.quotes(data())['gap']}"
     )
 
 
@@ -172,10 +157,10 @@ def test_the_benchmarks_postgresql_and_all_it_forks_keep_to_their_cpu():
         )
         try:
             deadline = time.monotonic() + 10
-            while not benchmark_databases.connections(benchmark_databases.backends(server)):
+            while not databases.connections(databases.backends(server)):
                 assert time.monotonic() < deadline, "the query's backend never showed"
                 time.sleep(0.05)
-            processes = benchmark_databases.backends(server)
+            processes = databases.backends(server)
             assert len(processes) > 3  # the postmaster, its workers and the query's backend
             assert {frozenset(p.cpu_affinity()) for p in processes} == {frozenset({cpu})}
         finally:

@@ -6,13 +6,13 @@ import json
 import pytest
 
 from harness.support import ROOT
-from tools import benchmark
+from tools.benchmark import frameworks
 
 DATA = ROOT / "docs/benchmarks/frameworks.json"
 
 
 @pytest.mark.parametrize(
-    "name", [n for n, s in benchmark.FRAMEWORK_SAMPLES.items() if benchmark.is_rust(s)]
+    "name", [n for n, s in frameworks.SAMPLES.items() if frameworks.is_rust(s)]
 )
 def test_choosing_table_quotes_the_benchmark(name):
     figures = json.loads(DATA.read_text())["results"][name]
@@ -21,14 +21,14 @@ def test_choosing_table_quotes_the_benchmark(name):
     (row,) = [
         line for line in choosing.splitlines() if line.startswith("| ") and f" {name} |" in line
     ]
-    assert benchmark.choosing_cell(figures) in row, (
+    assert frameworks.choosing_cell(figures) in row, (
         f"docs/frameworks.md's Choosing table: {name}'s figures differ from {DATA.name}; "
-        f"they are: {benchmark.choosing_cell(figures)}"
+        f"they are: {frameworks.choosing_cell(figures)}"
     )
 
 
 @pytest.mark.parametrize(
-    "name", [n for n, s in benchmark.FRAMEWORK_SAMPLES.items() if not benchmark.is_rust(s)]
+    "name", [n for n, s in frameworks.SAMPLES.items() if not frameworks.is_rust(s)]
 )
 def test_choosing_section_quotes_the_python_services(name):
     figures = json.loads(DATA.read_text())["results"][name]

@@ -25,7 +25,7 @@ from harness.servers import (
 from harness.support import checked
 from tests.frameworks.api import ANN, CASES, Case, call, is_error_shape
 from tests.frameworks.conftest import FRAMEWORKS, IMPLEMENTATIONS, implementations
-from tools.benchmark import names as listed
+from tools.benchmark.render import names as listed
 
 TABLE = FRAMEWORKS / "behaviour.md"
 IDLE_TABLE = FRAMEWORKS / "idle.md"

@@ -10,7 +10,8 @@ import pytest
 
 from harness.sitebuild import mkdocs_build
 from harness.support import ROOT
-from tools import author_loop, benchmark
+from tools import author_loop
+from tools.benchmark import render
 
 DATA = ROOT / "docs/benchmarks/reload.json"
 
@@ -112,7 +113,7 @@ def test_a_missing_include_shows_while_serving_and_its_fix_serves_again(tmp_path
 
 def test_readme_shows_the_recorded_reload_run_and_says_what_it_measured():
     data = json.loads(DATA.read_text())
-    start, end = benchmark.markers("reload")
+    start, end = render.markers("reload")
     readme = (ROOT / "README.md").read_text()
     assert readme.split(start)[1].split(end)[0].strip() == author_loop.table(data)
     assert "both kinds of edit are on the screen in under half a second (median)" in readme

@@ -1,4 +1,4 @@
-"""`./dev bench --only databases`: the Databases page's five services on one PostgreSQL.
+"""databases: the Databases page's five services on one PostgreSQL.
 
 TechEmpower's shapes of load, one implementation at a time, runs interleaved: one query per
 request (`GET /users/{random id}`), twenty one after another (`GET /queries?ids=...`), a list
@@ -9,18 +9,22 @@ Each Python service runs in a virtual environment made from its own requirements
 """
 
 import contextlib
+import datetime
+import json
 import os
 import pathlib
-import statistics
 import sys
-import threading
 import time
 import uuid
+from typing import Literal
 
 import psutil
+import pydantic
 
 from harness.support import ROOT
-from tools import benchmark, postgres
+from tools import postgres
+from tools.benchmark import processes, render, wrk
+from tools.benchmark.schema import Cpus, Document, Profile, Strict
 
 DATABASES = ROOT / "snippets/databases"
 SAMPLES = {
@@ -45,19 +49,23 @@ LOADS = {
     "insert": "insert",
 }
 USERS = 10_000
-SCRIPT = ROOT / "tools/wrk_databases.lua"
+SCRIPT = pathlib.Path(__file__).with_name("wrk_databases.lua")
+READY = ("/health", None)
 
 
 def is_rust(sample: str) -> bool:
     return (DATABASES / sample / "Cargo.toml").is_file()
 
 
+RUST_SAMPLES = tuple(sample for sample in SAMPLES.values() if is_rust(sample))
+
+
 def argv(sample: str, target: pathlib.Path) -> list:
     """The Rust binary in `target`, or the script run by a Python that has only its
     requirements.txt."""
     if is_rust(sample):
-        return [str(target / sample)]
-    python = benchmark.SamplePython(DATABASES / sample)
+        return [target / sample]
+    python = processes.SamplePython(DATABASES / sample)
     return [python, str(DATABASES / sample / f"{sample}.py")]
 
 
@@ -76,55 +84,48 @@ def connections(processes: list[psutil.Process]) -> int:
     return count
 
 
-def one_run(setup: dict, pg: postgres.Postgres, load: str, args) -> dict:
+def one_run(setup: wrk.Setup, pg: postgres.Postgres, load: str, args) -> dict:
     """One loaded run of one service; the service is started anew for it, once the last
     one's connections are gone."""
     database = psutil.Process(pg.process.pid)
     deadline = time.monotonic() + 10
     while connections(backends(database)) and time.monotonic() < deadline:
         time.sleep(0.05)
-    with benchmark.server(setup["argv"], setup["server_cpus"], ("/health", None)) as (
-        process,
-        port,
-    ):
+    env = {**os.environ, "DATABASE_URL": pg.url}
+    with processes.server(setup.argv, setup.server_cpus, setup.ready, env=env) as server:
 
         def request() -> tuple:
             """A tag of its own for every wrk run: its inserts' emails are new."""
             return ("/", SCRIPT, (load, str(USERS), uuid.uuid4().hex[:12]))
 
         if args.warmup:
-            benchmark.wrk(port, args.warmup, args.connections, setup["wrk_cpus"], *request())
-        service_before = benchmark.cpu_by_pid(benchmark.tree(process))
-        database_before = benchmark.cpu_by_pid(backends(database))
-        peak, used = 0, 0
-        measured: dict = {}
+            wrk.wrk(server.port, args.warmup, args.connections, setup.wrk_cpus, *request())
+        service_before = processes.cpu_by_pid(processes.tree(server.process))
+        database_before = processes.cpu_by_pid(backends(database))
+        peak, used = [0], [0]
 
-        def load_it() -> None:
-            measured["run"] = benchmark.wrk(
-                port, args.seconds, args.connections, setup["wrk_cpus"], *request()
-            )
+        def sample() -> None:
+            peak.append(processes.rss(processes.tree(server.process)))
+            used.append(connections(backends(database)))
 
-        thread = threading.Thread(target=load_it)
-        started = time.monotonic()
-        thread.start()
-        while thread.is_alive():
-            peak = max(peak, benchmark.rss(benchmark.tree(process)))
-            used = max(used, connections(backends(database)))
-            thread.join(0.2)
-        wall = time.monotonic() - started
-        output, wrk_cpu = measured["run"]
-        figures = benchmark.parse_wrk(output)
-        service_cpu = benchmark.cpu_since(service_before, benchmark.tree(process))
-        database_cpu = benchmark.cpu_since(database_before, backends(database))
+        (output, wrk_cpu), wall = processes.while_running(
+            lambda: wrk.wrk(
+                server.port, args.seconds, args.connections, setup.wrk_cpus, *request()
+            ),
+            sample,
+        )
+        figures = wrk.parse_wrk(output)
+        service_cpu = processes.cpu_since(service_before, processes.tree(server.process))
+        database_cpu = processes.cpu_since(database_before, backends(database))
     requests = max(figures["requests"], 1)
     figures.update(
-        peak_rss_mib=round(peak / 2**20, 1),
+        peak_rss_mib=round(max(peak) / 2**20, 1),
         server_cpu_percent=round(100 * service_cpu / wall),
         server_cpu_us_per_request=round(1e6 * service_cpu / requests, 2),
         database_cpu_us_per_request=round(1e6 * database_cpu / requests, 2),
         database_cpu_percent=round(100 * database_cpu / wall),
         wrk_cpu_percent=round(100 * wrk_cpu / wall),
-        connections=used,
+        connections=max(used),
     )
     if load == "insert":  # the same table for every run
         pg.psql(f"DELETE FROM users WHERE id > {USERS}")
@@ -133,8 +134,7 @@ def one_run(setup: dict, pg: postgres.Postgres, load: str, args) -> dict:
 
 
 def run(args, target: pathlib.Path) -> dict:
-    cpus = len(os.sched_getaffinity(0))
-    service_cpus, other_cpus = ("0", "1") if cpus >= 2 else (None, None)
+    service_cpus, other_cpus = processes.server_and_load_cpus()
     commands = {name: argv(sample, target) for name, sample in SAMPLES.items()}
     runs = {name: {load: [] for load in LOADS} for name in SAMPLES}
     pinned = None if other_cpus is None else {int(other_cpus)}
@@ -144,15 +144,10 @@ def run(args, target: pathlib.Path) -> dict:
             f" FROM generate_series(1, {USERS}) n"
         )
         pg.psql("VACUUM ANALYZE users")  # not in the transaction of the line above
-        os.environ["DATABASE_URL"] = pg.url
         version = pg.psql("SHOW server_version").strip()
         for i in range(args.runs):
             for name in SAMPLES:
-                setup = {
-                    "argv": commands[name],
-                    "server_cpus": service_cpus,
-                    "wrk_cpus": other_cpus,
-                }
+                setup = wrk.Setup(commands[name], service_cpus, other_cpus, READY)
                 for label, load in LOADS.items():
                     print(f"run {i + 1}/{args.runs}: {name}, {label}", file=sys.stderr)
                     runs[name][label].append(one_run(setup, pg, load, args))
@@ -160,9 +155,9 @@ def run(args, target: pathlib.Path) -> dict:
     for name in SAMPLES:
         results[name] = {}
         for label, load_runs in runs[name].items():
-            figures = benchmark.summarise(load_runs)
+            figures = wrk.summarise(load_runs)
             for key in ("database_cpu_us_per_request", "database_cpu_percent"):
-                figures[key] = round(statistics.median(r[key] for r in load_runs), 2)
+                figures[key] = wrk.median(load_runs, key, 2)
             figures["connections"] = max(r["connections"] for r in load_runs)
             results[name][label] = figures
     for label in LOADS:
@@ -170,7 +165,7 @@ def run(args, target: pathlib.Path) -> dict:
         for name in SAMPLES:
             median = results[name][label]["requests_per_s"]["median"]
             results[name][label]["ratio_to_fastest"] = round(median / fastest, 3)
-    return {
+    data = {
         "settings": {
             "seconds": args.seconds,
             "warmup_seconds": args.warmup,
@@ -185,6 +180,10 @@ def run(args, target: pathlib.Path) -> dict:
         "results": results,
         "runs": runs,
     }
+    frameworks = args.out / "frameworks.json"
+    if frameworks.is_file():  # kept with the run, so the table depends on it alone
+        data["in_memory"] = in_memory(json.loads(frameworks.read_text()))
+    return data
 
 
 # --- the page's table, chart and summary ------------------------------------------------
@@ -216,7 +215,7 @@ def table(data: dict) -> str:
         else "nothing pinned (one CPU)"
     )
     lines = [
-        benchmark.describe(m) + f" PostgreSQL {s['postgresql']} (fsync on), {s['users']:,} "
+        render.describe(m) + f" PostgreSQL {s['postgresql']} (fsync on), {s['users']:,} "
         f"users, a pool of {s['pool_size']} connections in every service; {where}. wrk: "
         f"{s['connections']} connections, {s['warmup_seconds']:g} s warm-up, "
         f"{s['seconds']:g} s measured, median of {s['runs']} interleaved runs; Rust built in "
@@ -383,18 +382,76 @@ def summary(data: dict) -> str:
 
 
 def chart(data: dict) -> str:
-    return benchmark.bar_chart(
+    return render.bar_chart(
         "Requests per second on PostgreSQL (higher is better)",
-        [
-            (
-                f"{name}, {label}",
-                f["requests_per_s"]["median"],
-                f["requests_per_s"]["min"],
-                f["requests_per_s"]["max"],
-            )
-            for name, by_load in data["results"].items()
-            for label, f in by_load.items()
-            if label in ("single query", "20 queries")
-        ],
+        render.rates(
+            {
+                f"{name}, {label}": f
+                for name, by_load in data["results"].items()
+                for label, f in by_load.items()
+                if label in ("single query", "20 queries")
+            }
+        ),
         "req/s",
     )
+
+
+# --- docs/benchmarks/databases.json ------------------------------------------------------------
+
+Name = Literal[tuple(SAMPLES)]
+Load = Literal[tuple(LOADS)]
+Family = Literal[tuple(dict.fromkeys(IN_MEMORY.values()))]
+
+
+class Pins(Strict):
+    service: Cpus
+    postgresql_and_wrk: Cpus
+
+
+class Settings(Strict):
+    seconds: int
+    warmup_seconds: int
+    connections: int
+    runs: int
+    rust_profile: Profile
+    users: int
+    pool_size: int
+    postgresql: str
+    cpus: Pins
+
+
+class Run(wrk.Run):
+    database_cpu_us_per_request: float
+    database_cpu_percent: int
+    connections: int
+
+
+class Figures(wrk.Summary):
+    database_cpu_us_per_request: float
+    database_cpu_percent: float  # a median: between two runs' for an even number of runs
+    connections: int
+    ratio_to_fastest: float
+
+
+class InMemoryFigures(Strict):
+    get: int = pydantic.Field(alias="GET /users/1")
+    post: int = pydantic.Field(alias="POST /users")
+
+
+class InMemory(Strict):
+    date: datetime.date
+    results: dict[Family, InMemoryFigures]
+
+
+class Databases(Document):
+    settings: Settings
+    results: dict[Name, dict[Load, Figures]]
+    runs: dict[Name, dict[Load, list[Run]]]
+    in_memory: InMemory | None = None  # without a frameworks.json beside it
+
+    @pydantic.model_validator(mode="after")
+    def every_load(self):
+        for name, by_load in [*self.results.items(), *self.runs.items()]:
+            if list(by_load) != list(LOADS):
+                raise ValueError(f"{name}: loads {list(by_load)}, not {list(LOADS)}")
+        return self

@@ -1,5 +1,5 @@
--- wrk script for ./dev bench --only databases. Arguments after `--`: the load, the number
--- of users in the table, and a tag that makes this run's emails unique.
+-- wrk script for ./dev bench --only databases (databases.py beside it). Arguments after `--`:
+-- the load, the number of users in the table, and a tag that makes this run's emails unique.
 --   single   GET /users/{random id}
 --   queries  GET /queries?ids=20 random ids (one query per id in the service)
 --   list     GET /users?limit=20

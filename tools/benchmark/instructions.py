@@ -1,5 +1,5 @@
-"""./dev bench --only instructions: CPU instructions per request, counted by valgrind's
-callgrind, for the hello servers and the Frameworks page's services.
+"""instructions: CPU instructions per request, counted by valgrind's callgrind, for the hello
+servers and the Frameworks page's services; the Performance page's second table.
 
 A count of instructions does not move with the machine's load the way requests per second
 do, so it is the steadier figure to compare servers with on a shared machine. It leaves out
@@ -20,19 +20,30 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from typing import Literal
 
-from tools import benchmark
+from tools.benchmark import frameworks, http, processes, render
+from tools.benchmark.schema import Document, Profile, Strict
 
 FEW, MANY = 200, 1200
-# The hello servers' commands (the port is appended). granian's workers are processes it
-# starts with multiprocessing, and Nagle's algorithm changes the timing, not the
-# instructions: both are left out. The Frameworks services are the benchmark's own.
-HELLO = {
-    name: argv
-    for name, argv in benchmark.SERVERS.items()
-    if "granian" not in name and "Nagle" not in name
-}
-READY = {"hello": ("/", b"Hello, world!"), "frameworks": ("/health", None)}
+READY = {"hello": processes.HELLO_READY, "frameworks": frameworks.READY}
+PATHS = {"hello": "/", "frameworks": "/users/1"}
+
+
+def servers(target: pathlib.Path) -> dict[str, tuple[str, list]]:
+    """Each server's group and command (the port is appended). granian's workers are
+    processes it starts with multiprocessing, and Nagle's algorithm changes the timing, not
+    the instructions: both are left out of the hello servers."""
+    hello = {
+        name: ("hello", argv)
+        for name, argv in http.servers(target).items()
+        if "granian" not in name and "Nagle" not in name
+    }
+    services = {
+        name: ("frameworks", frameworks.argv(sample, target))
+        for name, sample in frameworks.SAMPLES.items()
+    }
+    return {**hello, **services}
 
 
 def request(path: str) -> bytes:
@@ -71,10 +82,10 @@ def counted(argv: list, kind: str, path: str, count: int, out: pathlib.Path) -> 
         "--quiet",
     ]
     command = [*valgrind, *argv]
-    with benchmark.server(command, None, READY[kind], startup_s=300, stop_s=120) as (_, port):
+    with processes.server(command, None, READY[kind], startup_s=300, stop_s=120) as server:
         if kind == "frameworks":
-            benchmark.create_ann(port)
-        with socket.create_connection(("127.0.0.1", port), timeout=120) as sock:
+            frameworks.create_ann(server.port)
+        with socket.create_connection(("127.0.0.1", server.port), timeout=120) as sock:
             answers(sock, count, path)
     dumps = list(out.glob("callgrind.*"))
     if not dumps:
@@ -88,14 +99,14 @@ def counted(argv: list, kind: str, path: str, count: int, out: pathlib.Path) -> 
     return total
 
 
-def per_request(argv: list, kind: str, path: str, runs: int) -> dict:
+def per_request(argv: list, kind: str, runs: int, few: int = FEW, many: int = MANY) -> dict:
     with tempfile.TemporaryDirectory(prefix="callgrind-") as folder:
         out = pathlib.Path(folder)
         found = []
         for _ in range(runs):
-            few = counted(argv, kind, path, FEW, out)
-            many = counted(argv, kind, path, MANY, out)
-            found.append((many - few) / (MANY - FEW))
+            fewer = counted(argv, kind, PATHS[kind], few, out)
+            more = counted(argv, kind, PATHS[kind], many, out)
+            found.append((more - fewer) / (many - few))
     return {
         "median": round(statistics.median(found)),
         "min": round(min(found)),
@@ -104,30 +115,23 @@ def per_request(argv: list, kind: str, path: str, runs: int) -> dict:
     }
 
 
-def run(args) -> dict:
+def run(args, target: pathlib.Path) -> dict:
     if not shutil.which("valgrind"):
         raise SystemExit("valgrind is missing (Debian: apt-get install valgrind)")
-    servers = {}
-    for name, argv in HELLO.items():
+    found = {}
+    for name, (group, argv) in servers(target).items():
         print(f"instructions: {name}", file=sys.stderr)
-        servers[name] = {"group": "hello", **per_request(argv, "hello", "/", args.runs)}
-    for name, sample in benchmark.FRAMEWORK_SAMPLES.items():
-        print(f"instructions: {name}", file=sys.stderr)
-        argv = benchmark.framework_argv(sample)
-        servers[name] = {
-            "group": "frameworks",
-            **per_request(argv, "frameworks", "/users/1", args.runs),
-        }
+        found[name] = {"group": group, **per_request(argv, group, args.runs)}
     return {
         "settings": {
             "requests": [FEW, MANY],
             "runs": args.runs,
-            "rust_profile": benchmark.TARGET.name,
+            "rust_profile": target.name,
             "valgrind": subprocess.run(
                 ["valgrind", "--version"], capture_output=True, text=True
             ).stdout.strip(),
         },
-        "servers": servers,
+        "servers": found,
     }
 
 
@@ -135,7 +139,7 @@ def table(data: dict) -> str:
     s, m = data["settings"], data["machine"]
     few, many = s["requests"]
     lines = [
-        benchmark.describe(m)
+        render.describe(m)
         + f" {s['valgrind']}'s callgrind: user-space instructions of the server's processes "
         f"for {many:,} requests less those for {few:,}, divided by {many - few:,}; one client, "
         f"one keep-alive connection, one request at a time; Rust built in {s['rust_profile']} "
@@ -152,3 +156,26 @@ def table(data: dict) -> str:
         for name, f in rows.items():
             lines.append(f"| {name} | {f['median']:,} | {f['median'] / fewest:.1f} |")
     return "\n".join(lines)
+
+
+# --- docs/benchmarks/instructions.json ---------------------------------------------------------
+
+
+class Settings(Strict):
+    requests: tuple[int, int]  # FEW, MANY
+    runs: int
+    rust_profile: Profile
+    valgrind: str
+
+
+class Counted(Strict):
+    group: Literal["hello", "frameworks"]
+    median: int
+    min: int
+    max: int
+    runs: list[int]
+
+
+class Instructions(Document):
+    settings: Settings
+    servers: dict[str, Counted]

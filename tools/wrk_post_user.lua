@@ -1,4 +1,0 @@
--- wrk script for ./dev bench: every request creates a user (POST /users with a JSON body).
-wrk.method = "POST"
-wrk.body = '{"name": "Ann", "email": "ann@example.com"}'
-wrk.headers["Content-Type"] = "application/json"
