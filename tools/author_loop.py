@@ -5,7 +5,6 @@ served site equals a full build after such edits."""
 
 import contextlib
 import dataclasses
-import json
 import os
 import pathlib
 import re
@@ -13,7 +12,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.request
@@ -212,22 +210,3 @@ def table(data: dict) -> str:
                 f"| {built} | {reloaded} |"
             )
     return "\n".join(rows) + "\n\nMedians (min–max); measured " + data["machine"]["date"] + "."
-
-
-def run(edits: int, machine: dict, out: pathlib.Path) -> str:
-    from playwright.sync_api import sync_playwright
-
-    from harness.browser import CHROMIUM, CHROMIUM_ARGS
-
-    results = {}
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            for variant in VARIANTS:
-                with tempfile.TemporaryDirectory() as workdir:
-                    results[variant] = measure(browser, edits, pathlib.Path(workdir), variant)
-        finally:
-            browser.close()
-    data = {"machine": machine, "results": results}
-    (out / "reload.json").write_text(json.dumps(data, indent=2) + "\n")
-    return table(data)
