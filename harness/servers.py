@@ -21,6 +21,7 @@ import urllib.request
 from collections.abc import Iterator
 from typing import NamedTuple
 
+import psutil
 import pytest
 
 from harness import http_probes, transcripts
@@ -234,17 +235,27 @@ def check_listening_output(outputs, path, exit_status: int = 0) -> None:
     outputs.check(path, [printed])
 
 
-def port_released(port: int) -> bool:
-    """Whether nothing listens on `port` any more. SO_REUSEADDR, as servers bind: connections
-    the server closed may sit in TIME_WAIT, which says nothing about the listening socket."""
+def left_behind(server: "Server") -> list[str]:
+    """What is left of a stopped server: any process of its group still alive (a worker that
+    outlived its parent, a child of `cargo run`) and the port, if anything still listens on
+    it. SO_REUSEADDR, as servers bind: connections the server closed may sit in TIME_WAIT,
+    which says nothing about the listening socket."""
+    left = []
+    for process in psutil.process_iter(["pid", "status", "cmdline"]):
+        with contextlib.suppress(psutil.Error, ProcessLookupError):
+            if (
+                os.getpgid(process.pid) == server.process.pid
+                and process.info["status"] != psutil.STATUS_ZOMBIE
+            ):
+                left.append(f"process {process.pid}: {' '.join(process.info['cmdline'] or [])}")
     with socket.socket() as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            sock.bind(("127.0.0.1", port))
+            sock.bind(("127.0.0.1", server.port))
             sock.listen()
         except OSError:
-            return False
-    return True
+            left.append(f"port {server.port} still bound")
+    return left
 
 
 def out_of_descriptors(argv: list[str], files: int = 48) -> None:

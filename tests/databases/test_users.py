@@ -17,8 +17,8 @@ from harness.servers import (
     ALLOWANCE,
     STOP_BOUND,
     check_listening_output,
+    left_behind,
     out_of_descriptors,
-    port_released,
     running,
 )
 from harness.support import checked
@@ -338,7 +338,7 @@ def test_stops_within_the_grace_period_and_keeps_every_committed_write(service, 
             thread.join(timeout=20)
     assert status == 0, stderr
     assert took < STOP_BOUND, f"stopped {took:.2f} s after the signal"
-    assert port_released(service.port)
+    assert left_behind(service) == []
     assert created, "no write was answered before the signal"
     rows = database.psql("SELECT id, name, email FROM users").splitlines()
     missing = {f"{u['id']}|{u['name']}|{u['email']}" for u in created} - set(rows)

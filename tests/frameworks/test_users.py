@@ -18,8 +18,8 @@ from harness import http_probes, transcripts
 from harness.servers import (
     STOP_BOUND,
     check_listening_output,
+    left_behind,
     out_of_descriptors,
-    port_released,
     running,
 )
 from harness.support import checked
@@ -160,7 +160,7 @@ def test_stops_within_the_grace_period_with_an_idle_client(service, sig):
         stopped = service.stop(sig)
     assert stopped.status == 0, stopped.stderr
     assert stopped.seconds < STOP_BOUND, f"stopped {stopped.seconds:.2f} s after the signal"
-    assert port_released(service.port)
+    assert left_behind(service) == []
 
 
 @pytest.mark.parametrize("name", implementations())

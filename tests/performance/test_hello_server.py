@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from harness import transcripts
-from harness.servers import STOP_BOUND, check_listening_output, in_thread, port_released, running
+from harness.servers import STOP_BOUND, check_listening_output, in_thread, left_behind, running
 from harness.support import sample_of
 
 SAMPLE = sample_of(__file__)
@@ -58,7 +58,7 @@ def test_stops_cleanly(server_argv, sig):
     assert status == 0, stderr
     assert stderr == ""
     assert seconds < STOP_BOUND, f"stopped {seconds:.2f} s after the signal"
-    assert port_released(server.port)
+    assert left_behind(server) == []
 
 
 def test_takes_its_port_from_the_environment(server_argv, monkeypatch):

@@ -20,8 +20,8 @@ from harness import http_probes, transcripts
 from harness.servers import (
     AWKWARD_STOP_BOUND,
     in_thread,
+    left_behind,
     out_of_descriptors,
-    port_released,
     running,
 )
 from harness.support import ROOT
@@ -139,7 +139,7 @@ def test_signal_under_load_finishes_requests_in_flight(language, sig, hello_argv
     assert "partial" not in results
     assert results.count(HELLO) > 100  # the load was real
     assert set(results) <= {HELLO, "closed"}
-    assert port_released(server.port)
+    assert left_behind(server) == []
 
 
 @contextlib.contextmanager

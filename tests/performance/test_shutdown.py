@@ -16,7 +16,7 @@ import time
 import pytest
 
 from harness import http_probes
-from harness.servers import AWKWARD_STOP_BOUND, port_released, running
+from harness.servers import AWKWARD_STOP_BOUND, left_behind, running
 
 SERVERS = ["rust", "python", "stdlib"]
 # Each case holds awkward clients open for seconds: the full run's, not the quick loop's.
@@ -71,7 +71,7 @@ def test_stops_within_5_s_whatever_the_client_does(server, client, sig, hello_ar
         assert took < AWKWARD_STOP_BOUND, f"stopped after {took:.1f} s"
     assert status == 0, stderr
     assert "Traceback" not in stderr and "panicked" not in stderr, stderr
-    assert port_released(process.port)
+    assert left_behind(process) == []
 
 
 @pytest.mark.parametrize("server", SERVERS)
