@@ -199,12 +199,18 @@ def launched(
 
 
 @contextlib.contextmanager
-def running(argv: list[str], timeout: float = 30) -> Iterator[Server]:
-    """Run `argv` (which must bind port 0) until it prints its `Listening on` line."""
+def running(
+    argv: list[str], timeout: float = 30, env: dict[str, str] | None = None
+) -> Iterator[Server]:
+    """Run `argv` (which must bind port 0) until it prints its `Listening on` line; `env`
+    adds to the environment it inherits."""
     # A file, not a pipe (see Server.stderr_file); read for the message if it never serves.
     with tempfile.TemporaryFile("w+") as stderr, contextlib.ExitStack() as stack:
         try:
-            started = stack.enter_context(launched(argv, timeout=timeout, stderr=stderr))
+            environment = {**os.environ, **env} if env else None
+            started = stack.enter_context(
+                launched(argv, timeout=timeout, stderr=stderr, env=environment)
+            )
         except NotServing as error:
             stderr.seek(0)
             raise AssertionError(f"{error}, stderr: {stderr.read()}") from None

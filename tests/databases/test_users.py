@@ -20,6 +20,7 @@ from harness.servers import (
     left_behind,
     out_of_descriptors,
     running,
+    sample_argv,
 )
 from harness.support import checked
 from tests.databases.conftest import (
@@ -32,6 +33,7 @@ from tests.databases.conftest import (
 )
 from tests.frameworks.api import ANN, CASES, Case, body, call, is_error_shape
 from tools import postgres
+from tools.benchmark.processes import tree
 
 TABLE = DATABASES / "behaviour.md"
 INJECTION = "'); DROP TABLE users; --"
@@ -64,6 +66,15 @@ SAME_EMAIL = "a second user with an email already stored"
 def service(request, users_argv, database):
     with running(users_argv(request.param)) as server:
         server.sample = DATABASES / IMPLEMENTATIONS[request.param]
+        yield server
+
+
+@pytest.fixture(scope="module", params=implementations())
+def shared_service(request, postgres_server):
+    """One start per implementation for the cases that answer without changing anything a
+    later case reads (errors, and what the contract leaves open)."""
+    argv = sample_argv(request, DATABASES / IMPLEMENTATIONS[request.param], "0")
+    with running(argv, env={"DATABASE_URL": postgres_server.url}) as server:
         yield server
 
 
@@ -124,15 +135,15 @@ def test_valid_requests_get_the_same_answers_everywhere(service):
         ("unmatched method", 405, None),
     ],
 )
-def test_invalid_requests_get_the_contracts_errors(service, case, status, field):
-    got = call(service.port, ALL_CASES[case])
+def test_invalid_requests_get_the_contracts_errors(shared_service, case, status, field):
+    got = call(shared_service.port, ALL_CASES[case])
     assert is_error_shape(got), got
     assert (got.status, got.json["field"]) == (status, field), got
 
 
-def test_a_wrong_method_is_told_the_right_one(service):
+def test_a_wrong_method_is_told_the_right_one(shared_service):
     """RFC 9110: a 405 names the methods the resource has, in an Allow header."""
-    got = call(service.port, ALL_CASES["unmatched method"])
+    got = call(shared_service.port, ALL_CASES["unmatched method"])
     assert got.status == 405 and "GET" in (got.allow or "").replace(" ", "").split(","), got
 
 
@@ -145,8 +156,8 @@ def test_a_wrong_method_is_told_the_right_one(service):
         "JSON nested 100,000 deep",
     ],
 )
-def test_what_the_contract_leaves_open_gets_a_client_error(service, case):
-    got = call(service.port, ALL_CASES[case])
+def test_what_the_contract_leaves_open_gets_a_client_error(shared_service, case):
+    got = call(shared_service.port, ALL_CASES[case])
     assert 400 <= got.status < 500 and is_error_shape(got), got
 
 
@@ -219,12 +230,19 @@ def test_more_clients_than_pool_connections(service, database):
     connections = []
 
     def watch() -> None:
+        """This service's connections: another test's service may be connected too."""
         while not done.is_set():
-            count = database.psql(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = 'app'"
+            ours = {
+                c.laddr.port
+                for process in tree(service.process)
+                for c in process.net_connections("tcp")
+                if c.raddr and c.raddr.port == database.port
+            }
+            backends = database.psql(
+                "SELECT client_port FROM pg_stat_activity WHERE datname = 'app'"
                 " AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
             )
-            connections.append(int(count))
+            connections.append(len(ours & {int(port) for port in backends.split()}))
             time.sleep(0.05)
 
     def client(_: int) -> list[int]:

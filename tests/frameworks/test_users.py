@@ -21,6 +21,7 @@ from harness.servers import (
     left_behind,
     out_of_descriptors,
     running,
+    sample_argv,
 )
 from harness.support import checked
 from tests.frameworks.api import ANN, CASES, Case, call, is_error_shape
@@ -50,6 +51,15 @@ BOUNDS = {
 @pytest.fixture(params=implementations())
 def service(request, users_argv):
     with running(users_argv(request.param)) as server:
+        yield server
+
+
+@pytest.fixture(scope="module", params=implementations())
+def shared_service(request):
+    """One start per implementation for the cases that answer without changing anything a
+    later case reads (errors, and what the contract leaves open)."""
+    argv = sample_argv(request, FRAMEWORKS / IMPLEMENTATIONS[request.param], "0")
+    with running(argv) as server:
         yield server
 
 
@@ -96,21 +106,21 @@ def test_valid_requests_get_the_same_answers_everywhere(service):
         ("unmatched method", 405, None),
     ],
 )
-def test_invalid_requests_get_the_contracts_errors(service, case, status, field):
-    got = answer(service, case)
+def test_invalid_requests_get_the_contracts_errors(shared_service, case, status, field):
+    got = answer(shared_service, case)
     assert is_error_shape(got), got
     assert (got.status, got.json["field"]) == (status, field), got
 
 
-def test_a_wrong_method_is_told_the_right_one(service):
+def test_a_wrong_method_is_told_the_right_one(shared_service):
     """RFC 9110: a 405 names the methods the resource has, in an Allow header."""
-    got = answer(service, "unmatched method")
+    got = answer(shared_service, "unmatched method")
     assert got.status == 405 and "GET" in (got.allow or "").replace(" ", "").split(","), got
 
 
 @pytest.mark.parametrize("case", ["id not an integer", "JSON sent without Content-Type"])
-def test_requests_the_contract_leaves_open_never_get_a_500(service, case):
-    got = answer(service, case)
+def test_requests_the_contract_leaves_open_never_get_a_500(shared_service, case):
+    got = answer(shared_service, case)
     assert 200 <= got.status < 500, got
     assert got.status in (200, 201) or is_error_shape(got), got
 
