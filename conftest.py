@@ -98,4 +98,5 @@ def fast_primes(fast_primes_build, monkeypatch):
     monkeypatch.syspath_prepend(str(fast_primes_build))
     monkeypatch.setenv("PYTHONPATH", str(fast_primes_build))
     yield fast_primes_build
-    sys.modules.pop("fast_primes", None)
+    for name in [name for name in sys.modules if name.partition(".")[0] == "fast_primes"]:
+        del sys.modules[name]

@@ -28,6 +28,7 @@ KEEP = [
     "docs",
     "overrides",
     "snippets",
+    "harness",
     "tests",
     "tools",
 ]
