@@ -2,13 +2,16 @@
 and the fixtures that both the pages' code blocks and tests/ ask for."""
 
 import contextlib
+import os
 import pathlib
+import shutil
 import sys
+import tempfile
 from unittest import mock
 
 import pytest
 
-from harness import toolchain
+from harness import support, toolchain
 from harness.reader_view import INCLUDED_FROM, ReaderViewParser
 from harness.support import IN_CI, ROOT, checked, require
 from tools import pyo3_module
@@ -23,17 +26,52 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.slow)
 
 
-class AfterAll:
-    """A test marked `after_all` checks what the others did, so it runs last: this plugin
-    orders the run after every other (a shuffle included)."""
-
-    @pytest.hookimpl(trylast=True)
-    def pytest_collection_modifyitems(self, items):
-        items.sort(key=lambda item: item.get_closest_marker("after_all") is not None)
-
-
 def pytest_configure(config):
-    config.pluginmanager.register(AfterAll(), "after_all")
+    """The run's record of checked files (harness.support.checked), made by the process that
+    starts the run; pytest-xdist's workers inherit it through the environment."""
+    if not hasattr(config, "workerinput"):
+        record = tempfile.mkdtemp(prefix="checked-files-")
+        os.environ[support.RECORD] = record
+        config.add_cleanup(lambda: shutil.rmtree(record, ignore_errors=True))
+
+
+def pytest_deselected(items):
+    """Every way of selecting tests (-k, -m and --quick, --deselect, --lf) reports here, in
+    whichever process collected them."""
+    if items and os.environ.get(support.RECORD):
+        (pathlib.Path(os.environ[support.RECORD]) / "selected").touch()
+
+
+def whole_suite(config) -> bool:
+    """Whether this run is the README's test command as CI runs it: nothing deselected, no
+    paths of its own."""
+    record = pathlib.Path(os.environ[support.RECORD])
+    return not (record / "selected").exists() and config.args == config.getini("testpaths")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session, exitstatus):
+    """A whole run that passed must also have checked every block on every page: a shown
+    file no test compared, built, ran or installed fails the run here."""
+    config = session.config
+    if hasattr(config, "workerinput") or config.option.collectonly or exitstatus != 0:
+        return
+    terminal = config.pluginmanager.get_plugin("terminalreporter")
+    if not whole_suite(config):
+        if terminal:
+            terminal.write("\n")
+            terminal.write_line(
+                "Not a whole run (tests selected): every-block-checked was not held to it."
+            )
+        return
+    missing = support.unchecked(pathlib.Path(os.environ[support.RECORD]))
+    if missing:
+        if terminal:
+            terminal.write("\n")
+            terminal.write_sep("=", "no test of this run checked", red=True)
+            for line in missing:
+                terminal.write_line(line)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -14,11 +14,10 @@ import markdown
 from markdown_it import MarkdownIt
 from mkdocs.config import load_config
 
-from harness.support import ROOT
+from harness.support import INCLUDE, ROOT
 
 # `=== "Tab"`, `!!! note`, `??? note`, `???+ note`: their bodies are indented four spaces.
 CONTAINER = re.compile(r"^(?P<indent> *)(?:===|!!!|\?\?\?\+?)[ \t]")
-INCLUDE = re.compile(r"""^[ \t]*-+8<-+[ \t]+["'](?P<path>[^"':]+)""", re.MULTILINE)
 # A Material annotation marker with `!` is removed from the rendered and the copied code
 # (the spaces before it stay).
 ANNOTATION = re.compile(r"(?:#|//) \(\d+\)!$", re.MULTILINE)

@@ -88,13 +88,37 @@ def replace_between(path: pathlib.Path, start: str, end: str, text: str) -> None
 
 # --- which shown files the run checked --------------------------------------------------
 
-CHECKED: set[pathlib.Path] = set()
+# The run's record: a directory that the process starting the run names here (conftest.py);
+# each process of the run (one, or pytest-xdist's workers) appends to a file of its own.
+RECORD = "RUST_FOR_BACKEND_CHECKED"
 
 
 def checked(*paths: pathlib.Path) -> None:
     """Record that this run compared, built, ran or installed these files as a page shows
-    them; tests/site/test_code_blocks.py holds every block on a page to that record."""
-    CHECKED.update(pathlib.Path(p).resolve() for p in paths)
+    them; at its end, a whole run holds every block on a page to that record (unchecked)."""
+    record = os.environ.get(RECORD)
+    if record:
+        with open(pathlib.Path(record) / f"checked-{os.getpid()}.txt", "a") as file:
+            file.writelines(f"{pathlib.Path(p).resolve()}\n" for p in paths)
+
+
+def checked_in(record: pathlib.Path) -> set[pathlib.Path]:
+    return {
+        pathlib.Path(line)
+        for part in record.glob("checked-*.txt")
+        for line in part.read_text().splitlines()
+    }
+
+
+def unchecked(record: pathlib.Path) -> list[str]:
+    """Each block on a page whose file no process of the run recorded."""
+    seen = checked_in(record)
+    return [
+        f"{page.relative_to(ROOT)}, line {block.line}: {path.relative_to(ROOT)}"
+        for page in PAGES
+        for block, path in shown(page)
+        if path is not None and path not in seen
+    ]
 
 
 # --- code blocks of a page --------------------------------------------------------------
@@ -133,3 +157,14 @@ def code_blocks(page: pathlib.Path) -> list[Block]:
                 )
             )
     return blocks
+
+
+INCLUDE = re.compile(r"""^[ \t]*-+8<-+[ \t]+["'](?P<path>[^"':]+)""", re.MULTILINE)
+
+
+def shown(page: pathlib.Path):
+    """(block, include path) of each block, or (block, None) where it is not one include."""
+    for block in code_blocks(page):
+        includes = INCLUDE.findall(block.source)
+        one = len(includes) == 1 and len(block.source.strip().splitlines()) == 1
+        yield block, (ROOT / includes[0]).resolve() if one else None

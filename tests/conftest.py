@@ -20,28 +20,6 @@ def pytest_addoption(parser):
     )
 
 
-SELECTED = pytest.StashKey[bool]()
-
-
-def pytest_deselected(items):
-    """Every way of selecting tests (-k, -m and --quick, --deselect, --lf) reports here."""
-    if items:
-        items[0].config.stash[SELECTED] = True
-
-
-def whole_suite(config) -> bool:
-    """Whether this run is the README's test command as CI runs it: nothing deselected, no
-    paths of its own."""
-    return not config.stash.get(SELECTED, False) and config.args == config.getini("testpaths")
-
-
-@pytest.fixture
-def whole_run(request) -> None:
-    """For a check of the whole run: skipped, and says so, when the run selects tests."""
-    if not whole_suite(request.config):
-        pytest.skip("checks the whole run; this one selects tests (-k, -m, --quick or paths)")
-
-
 @pytest.fixture(scope="session")
 def outputs(request) -> transcripts.Outputs:
     return transcripts.Outputs(request.config.getoption("--update-outputs"))

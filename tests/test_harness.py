@@ -3,7 +3,9 @@
 import signal
 import sys
 
+from harness import support
 from harness.servers import left_behind, running
+from harness.support import PAGES, ROOT, shown
 
 # Serves on a free port, and forks a child that ignores Ctrl+C and keeps the listening
 # socket: what a worker that outlives its parent looks like.
@@ -27,3 +29,15 @@ def test_a_stop_that_leaves_a_process_holding_the_port_is_seen():
         left = left_behind(server)
     assert stopped.stderr.rstrip().endswith("KeyboardInterrupt")  # the parent stopped
     assert len(left) == 2 and left[0].startswith("process ") and "still bound" in left[1], left
+
+
+def test_a_shown_file_that_no_process_recorded_is_reported(tmp_path, monkeypatch):
+    """What the end of a whole run holds every page to (conftest.py's sessionfinish)."""
+    monkeypatch.setenv(support.RECORD, str(tmp_path))
+    files = [path for page in PAGES for _, path in shown(page) if path is not None]
+    missing = files[0]
+    support.checked(*(path for path in files if path != missing))
+    reported = support.unchecked(tmp_path)
+    assert reported and all(str(missing.relative_to(ROOT)) in line for line in reported)
+    support.checked(missing)
+    assert support.unchecked(tmp_path) == []

@@ -9,16 +9,16 @@ builds, runs or installs such a file records it (`harness.support.checked`):
 - a compile-fail `main.rs` and its `rustc.txt` (tests/test_compile_fail.py);
 - an output file: its commands run and compared (harness/transcripts.py).
 
-The last test here then holds every block to that record. It needs the whole run: under
-`--quick`, `-k`, `-m` or paths, it is skipped and says so (CI always runs everything).
+At the end of a whole run, conftest.py holds every block to that record and fails the run on
+a block no test checked; a run that selects tests (`--quick`, `-k`, `-m`, paths) says that
+it did not (CI always runs everything).
 """
 
 import tomllib
 
 import pytest
 
-from harness.reader_view import INCLUDE
-from harness.support import CHECKED, PAGES, ROOT, code_blocks
+from harness.support import PAGES, ROOT, shown
 
 KINDS = {
     "python": ".py",
@@ -29,14 +29,6 @@ KINDS = {
     "sql": ".sql",
     "diff": ".diff",
 }
-
-
-def shown(page):
-    """(line, include path) of each block, or (line, None) where it is not one include."""
-    for block in code_blocks(page):
-        includes = INCLUDE.findall(block.source)
-        one = len(includes) == 1 and len(block.source.strip().splitlines()) == 1
-        yield block, (ROOT / includes[0]).resolve() if one else None
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
@@ -63,14 +55,3 @@ def test_every_rust_sample_is_on_a_page():
     }
     samples |= {p.parent.resolve() / "main.rs" for p in (ROOT / "snippets").rglob("rustc.txt")}
     assert rust == samples
-
-
-@pytest.mark.after_all
-def test_this_run_checked_every_block(whole_run):
-    unchecked = [
-        f"{page.relative_to(ROOT)}, line {block.line}: {path.relative_to(ROOT)}"
-        for page in PAGES
-        for block, path in shown(page)
-        if path is not None and path not in CHECKED
-    ]
-    assert not unchecked, "no test of this run checked:\n" + "\n".join(unchecked)
