@@ -16,11 +16,21 @@ from harness.reader_view import INCLUDED_FROM, ReaderViewParser
 from harness.support import IN_CI, ROOT, checked, require
 from tools import pyo3_module
 
-SLOW_FIXTURES = {"rust_toolchain", "rust_binaries", "fast_primes_build", "browser"}
+# What makes a test slow: a Rust build, the browser, a PostgreSQL server. (A page's block
+# names only the fixture it asks for, not what that one needs.)
+SLOW_FIXTURES = {
+    "rust_toolchain",
+    "rust_binaries",
+    "fast_primes",
+    "fast_primes_build",
+    "browser",
+    "postgres_server",
+}
 
 
 def pytest_collection_modifyitems(items):
-    """Building Rust and driving a browser are slow; `./dev test --quick` leaves them out."""
+    """Building Rust, driving a browser and serving from PostgreSQL are slow; `./dev test
+    --quick` leaves them out."""
     for item in items:
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)

@@ -126,7 +126,8 @@ def shows(url: str) -> bool:
 # When the page the browser shows holds the marker: the wall-clock time its HTML was parsed
 # (DOMContentLoaded) and how long that took from the start of its navigation (the reload), and
 # the time of the last change to its DOM (for a server that patches the page in place).
-SEEN = """marker => document.readyState !== "loading"
+# (readyState turns "interactive" just before DOMContentLoaded's listeners run: wait for ours.)
+SEEN = """marker => window.loaded !== undefined
     && document.body.textContent.includes(marker)
     && { ...window.loaded, changed: window.changed }"""
 UNSEEN = """marker => document.readyState === "complete"

@@ -143,6 +143,7 @@ def test_other_pages_quote_the_measured_gap(page):
     )
 
 
+@pytest.mark.slow
 def test_the_benchmarks_postgresql_and_all_it_forks_keep_to_their_cpu():
     """Pinned at start, not afterwards: a backend that ends while the tree is being pinned
     failed a CI run, and one that starts later would run anywhere."""
