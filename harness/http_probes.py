@@ -3,6 +3,7 @@ requests. The tests pin the answers down, and the Performance page shows them as
 """
 
 import asyncio
+import contextlib
 import socket
 import time
 
@@ -118,3 +119,28 @@ async def keep_alive_client(port: int, requests: int, results: list) -> None:
             results.append((int(status.split()[1]), body))
     finally:
         writer.close()
+
+
+def half_sent_head(port: int, path: str = "/") -> socket.socket:
+    """A connection with half a request head sent: a request in progress, which a graceful
+    shutdown waits for until its grace period ends."""
+    sock = socket.create_connection(("127.0.0.1", port))
+    sock.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: ".encode())
+    return sock
+
+
+def unread_answers(port: int, path: str = "/") -> socket.socket:
+    """A connection that sends many requests and reads none of the answers, until the
+    buffers are full and the server's writes block (at most 64 MiB, or 3 s)."""
+    request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode()
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.connect(("127.0.0.1", port))
+    sock.setblocking(False)
+    deadline = time.monotonic() + 3
+    sent = 0
+    with contextlib.suppress(BlockingIOError, ConnectionError):
+        while time.monotonic() < deadline and sent < 64 << 20:
+            sent += sock.send(request * 256)
+    assert sent > 1 << 20, "the server stopped reading before a megabyte of requests"
+    return sock

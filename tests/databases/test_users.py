@@ -3,6 +3,7 @@ suite, then what a database adds (constraints, lists, a pool, an outage, shutdow
 writes in flight). Rows are counted with SQL, not through the API under test."""
 
 import concurrent.futures
+import contextlib
 import re
 import signal
 import socket
@@ -15,6 +16,7 @@ import pytest
 from harness import http_probes, transcripts
 from harness.servers import (
     ALLOWANCE,
+    AWKWARD_STOP_BOUND,
     STOP_BOUND,
     check_listening_output,
     left_behind,
@@ -66,6 +68,7 @@ SAME_EMAIL = "a second user with an email already stored"
 def service(request, users_argv, database):
     with running(users_argv(request.param)) as server:
         server.sample = DATABASES / IMPLEMENTATIONS[request.param]
+        server.name = request.param
         yield server
 
 
@@ -361,6 +364,27 @@ def test_stops_within_the_grace_period_and_keeps_every_committed_write(service, 
     rows = database.psql("SELECT id, name, email FROM users").splitlines()
     missing = {f"{u['id']}|{u['name']}|{u['email']}" for u in created} - set(rows)
     assert not missing, f"answered 201 but not in the table: {sorted(missing)[:5]}"
+
+
+# Clients whose requests are in progress when the signal comes: a graceful shutdown waits for
+# them, so only the grace period ends the wait (a longer one than the page's shows here).
+IN_PROGRESS = {
+    "half a request head sent": http_probes.half_sent_head,
+    "answers never read": http_probes.unread_answers,
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("client", IN_PROGRESS)
+def test_stops_within_the_grace_period_with_a_request_in_progress(service, client):
+    # uvicorn with answers it cannot write: the Performance page's 5 s (AWKWARD_STOP_BOUND).
+    uvicorn = service.name.startswith("FastAPI") and client == "answers never read"
+    bound = AWKWARD_STOP_BOUND if uvicorn else STOP_BOUND
+    with contextlib.closing(IN_PROGRESS[client](service.port, "/health")):
+        stopped = service.stop(signal.SIGTERM)
+    assert stopped.status == 0, stopped.stderr
+    assert stopped.seconds < bound, f"stopped {stopped.seconds:.2f} s after the signal"
+    assert left_behind(service) == []
 
 
 @pytest.mark.parametrize("name", implementations())
