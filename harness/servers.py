@@ -241,6 +241,12 @@ def check_listening_output(outputs, path, exit_status: int = 0) -> None:
     outputs.check(path, [printed])
 
 
+def stop_with_a_request_in_progress(server: "Server", client: str) -> "Stopped":
+    """SIGTERM while one of http_probes.IN_PROGRESS's clients holds a request open."""
+    with contextlib.closing(http_probes.IN_PROGRESS[client](server.port, "/health")):
+        return server.stop(signal.SIGTERM)
+
+
 def left_behind(server: "Server") -> list[str]:
     """What is left of a stopped server: any process of its group still alive (a worker that
     outlived its parent, a child of `cargo run`) and the port, if anything still listens on

