@@ -97,12 +97,30 @@ def shown_files(item) -> list[str]:
 def pytest_runtest_call(item):
     """pytest-markdown-docs turns pytest's output capture off while a block runs, so what a
     block prints would land in the middle of the progress dots; keep capturing instead, and
-    pytest shows it with a failure, as for any test."""
+    pytest shows it with a failure, as for any test. A block runs as its file would, from
+    its own folder: the modules beside it (the Production page's service imports its own)
+    are importable while it runs, and forgotten after."""
     if not hasattr(item, "code"):
         return (yield)
     capture = item.config.pluginmanager.getplugin("capturemanager")
-    with mock.patch.object(capture, "global_and_fixture_disabled", contextlib.nullcontext):
-        return (yield)
+    folders = {str((ROOT / f).parent) for f in shown_files(item) if f.endswith(".py")}
+    with (
+        mock.patch.object(capture, "global_and_fixture_disabled", contextlib.nullcontext),
+        mock.patch.object(sys, "path", [*folders, *sys.path]),
+    ):
+        try:
+            return (yield)
+        finally:
+            forget_modules_from(folders)
+
+
+def forget_modules_from(folders: set[str]) -> None:
+    """Modules imported from these folders (`users`, `logs`, ...): names that another
+    sample's folder may use for other modules."""
+    for name, module in list(sys.modules.items()):
+        where = getattr(module, "__file__", None)
+        if where and str(pathlib.Path(where).parent) in folders:
+            del sys.modules[name]
 
 
 @pytest.hookimpl(wrapper=True)

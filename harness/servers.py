@@ -6,6 +6,7 @@ import concurrent.futures
 import contextlib
 import dataclasses
 import http.client
+import json
 import os
 import pathlib
 import re
@@ -15,6 +16,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import typing
 import urllib.request
@@ -46,10 +48,18 @@ class Server:
     # A file, not a pipe: a server that logs more than a pipe holds (64 KiB: a database
     # outage's warnings, tracebacks) would block on its next write, and every request with it.
     stderr_file: typing.IO[str]
+    # The same for stdout, which a reader thread empties into this list from the line after
+    # the first (the Production page's services log every request there).
+    stdout_lines: list[str] = dataclasses.field(default_factory=list)
+    reader: threading.Thread | None = None
 
     def stderr(self) -> str:
         self.stderr_file.seek(0)
         return self.stderr_file.read()
+
+    def stdout(self) -> str:
+        """All it printed so far, from the `Listening on` line on."""
+        return self.first_line + "".join(self.stdout_lines)
 
     def request(self, method: str = "GET", path: str = "/", body: bytes | None = None):
         """One request on a fresh connection; returns (status, headers, body)."""
@@ -65,9 +75,11 @@ class Server:
         """Signal the process group, as Ctrl+C in a terminal does, and wait for the exit."""
         started = time.monotonic()
         os.killpg(self.process.pid, sig)
-        stdout, _ = self.process.communicate(timeout=timeout)
+        self.process.wait(timeout=timeout)
         took = time.monotonic() - started
-        return Stopped(self.process.returncode, self.first_line + stdout, self.stderr(), took)
+        if self.reader:
+            self.reader.join(timeout=5)  # a child may still hold stdout open
+        return Stopped(self.process.returncode, self.stdout(), self.stderr(), took)
 
 
 class Stopped(NamedTuple):
@@ -101,11 +113,20 @@ class Started:
     seconds: float  # from the start of the process to the moment it was ready
 
 
+def listening_message(line: str) -> str:
+    """The line, or the message of a JSON log line: the Production page's services log
+    `Listening on ...` as their first JSON line."""
+    if line.startswith("{"):
+        with contextlib.suppress(ValueError, KeyError, TypeError):
+            return json.loads(line)["message"] + "\n"
+    return line
+
+
 def wait_listening(process: subprocess.Popen, timeout: float) -> tuple[int, str]:
     """The port of the server's first line, `Listening on http://127.0.0.1:PORT`."""
     ready, _, _ = select.select([process.stdout], [], [], timeout)
     first_line = process.stdout.readline() if ready else ""
-    match = LISTENING.fullmatch(first_line)
+    match = LISTENING.fullmatch(listening_message(first_line))
     if not match:
         raise NotServing(
             f"did not print `Listening on ...` within {timeout} s; it printed {first_line!r}"
@@ -214,7 +235,15 @@ def running(
         except NotServing as error:
             stderr.seek(0)
             raise AssertionError(f"{error}, stderr: {stderr.read()}") from None
-        yield Server(started.process, started.port, started.first_line, stderr)
+        server = Server(started.process, started.port, started.first_line, stderr)
+        server.reader = threading.Thread(target=drain, args=(server,), daemon=True)
+        server.reader.start()
+        yield server
+
+
+def drain(server: Server) -> None:
+    for line in server.process.stdout:
+        server.stdout_lines.append(line)
 
 
 def in_thread(coroutine, timeout: float):

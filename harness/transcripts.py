@@ -8,7 +8,9 @@ a fresh run, which is what an author does after changing a sample.
 
 import dataclasses
 import difflib
+import os
 import pathlib
+import re
 import shlex
 import subprocess
 import sys
@@ -47,22 +49,65 @@ def write(path: pathlib.Path, steps: list[Step]) -> None:
     path.write_text("".join(f"$ {step.command}\n{step.output}" for step in steps))
 
 
+# What a shell prints for `; echo $?`: a command that fails on purpose shows its status.
+ECHO_STATUS = "; echo $?"
+ASSIGNMENT = re.compile(r"[A-Z_][A-Z0-9_]*=")
+
+
+def split(command: str, python: str = sys.executable) -> tuple[dict[str, str], list[str]]:
+    """The command as a reader types it into a shell: the `NAME=value` words before it (its
+    environment), then its arguments; `python` is the interpreter running the tests, or the
+    one given."""
+    args = shlex.split(command.removesuffix(ECHO_STATUS))
+    env = {}
+    while args and ASSIGNMENT.match(args[0]):
+        name, _, value = args.pop(0).partition("=")
+        env[name] = value
+    return env, [python, *args[1:]] if args[0] == "python" else args
+
+
 def argv(command: str) -> list[str]:
-    """The command as a reader types it; `python` is the interpreter running the tests."""
-    args = shlex.split(command)
-    return [sys.executable, *args[1:]] if args[0] == "python" else args
+    return split(command)[1]
 
 
-def run(command: str, *extra: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [*argv(command), *extra],
-        cwd=ROOT,
+# Set on the tests' machine, not in a reader's terminal: what a failing program prints.
+UNSET = ("RUST_BACKTRACE", "RUST_LIB_BACKTRACE")
+
+
+def environment(extra: dict[str, str], base: dict[str, str] | None = None) -> dict[str, str]:
+    """`base` (this process's environment) as a reader's terminal has it, no backtraces
+    asked for, and `extra` on top."""
+    return {k: v for k, v in (base or os.environ).items() if k not in UNSET} | extra
+
+
+def run(
+    command: str,
+    *extra: str,
+    timeout: float = 120,
+    cwd: pathlib.Path = ROOT,
+    env: dict[str, str] | None = None,
+    python: str = sys.executable,
+) -> subprocess.CompletedProcess:
+    """Run a step's command from `cwd` (the repository root), with `env` added to the
+    environment; with `; echo $?` at its end, its exit status is printed after it and it may
+    fail, as in a shell."""
+    assignments, args = split(command, python)
+    done = subprocess.run(
+        [*args, *extra],
+        cwd=cwd,
+        env=environment(assignments, base=os.environ | (env or {})),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
         timeout=timeout,
     )
+    # Python prints its script's absolute path in a traceback: the checkout's is elided.
+    done.stdout = done.stdout.replace(f"{cwd}/", "…/")
+    if command.endswith(ECHO_STATUS):
+        done.stdout += f"{done.returncode}\n"
+        done.returncode = 0
+    return done
 
 
 def diff(path: pathlib.Path, expected: str, actual: str) -> str:
@@ -148,6 +193,16 @@ class Outputs:
     def file(self, path: pathlib.Path, expected: str) -> None:
         check_file(path, expected, self.update)
 
+    def printed(self, path: pathlib.Path, printed: str, normalise=lambda text: text) -> None:
+        """A file that holds what a run printed, with no command line (a server's log):
+        compared after `normalise`, or rewritten with this run's text."""
+        shown = path.read_text() if path.is_file() else ""
+        if normalise(shown) != normalise(printed):
+            if not self.update:
+                stale(path, "this run printed something else", shown, printed)
+            path.write_text(printed)
+        checked(path)
+
     def between(self, path: pathlib.Path, start: str, end: str, expected: str) -> None:
         """A generated block of a page, between its `start` and `end` marker lines (as
         support.replace_between writes it): compare it with `expected`, or rewrite it."""
@@ -166,3 +221,25 @@ class Outputs:
 def sorted_lines(text: str) -> str:
     """For threads, which print in whatever order the OS schedules them."""
     return "".join(sorted(text.splitlines(keepends=True)))
+
+
+def without_times(text: str) -> str:
+    return re.sub(r"in \d+\.\d+s\b", "in 0.00s", text)
+
+
+# A sample's own: threads print in whatever order the OS schedules them.
+NORMALISE = {"threads": sorted_lines}
+
+
+def normaliser(path: pathlib.Path) -> Callable[[str], str]:
+    """What an output file's comparison leaves out: the sample's own (NORMALISE), or, for a
+    test runner (cargo test, pytest), how long the tests took."""
+    if path.parent.name in NORMALISE:
+        return NORMALISE[path.parent.name]
+    runs_tests = any(re.search(r"cargo test|pytest", step.command) for step in read(path))
+    return without_times if runs_tests else lambda text: text
+
+
+def is_server(path: pathlib.Path) -> bool:
+    """A server's output file: its one command runs until stopped (see servers.py)."""
+    return any(step.output.startswith("Listening on http://") for step in read(path))

@@ -1,4 +1,5 @@
-"""Every output file a page shows (`snippets/**/output.*.txt`): its commands run from the
+"""Every output file a page shows (`snippets/**/output.rust.txt`, `output.python.txt`, and
+`output.WHAT.rust.txt` where a sample shows more than one): its commands run from the
 repository root and what they print is compared with the file, or rewritten under
 `./dev test --update-outputs`. One test for all of them, so a new sample's output is checked
 without a test of its own; the sample's module tests only what is particular to it.
@@ -11,17 +12,11 @@ import pytest
 
 from harness import transcripts
 from harness.support import ROOT
-from harness.transcripts import sorted_lines
 
-OUTPUTS = sorted((ROOT / "snippets").rglob("output.*.txt"))
-# Threads print in whatever order the OS schedules them.
-NORMALISE = {"threads": sorted_lines}
-# What a sample's commands need beyond a build: the PyO3 module, importable (slow: it builds).
-FIXTURES = {"prime_count_pyo3": "fast_primes"}
-
-
-def is_server(path) -> bool:
-    return any(step.output.startswith("Listening on http://") for step in transcripts.read(path))
+OUTPUTS = sorted((ROOT / "snippets").rglob("output*.txt"))
+# What a sample's commands need beyond a build: the PyO3 module, importable (slow: it builds);
+# a PostgreSQL server with the Databases page's schema, named by DATABASE_URL.
+FIXTURES = {"prime_count_pyo3": "fast_primes", "users_db": "database"}
 
 
 def cases(language: str) -> list:
@@ -29,23 +24,26 @@ def cases(language: str) -> list:
         pytest.param(
             path,
             marks=[pytest.mark.slow] if path.parent.name in FIXTURES else [],
-            id=str(path.parent.relative_to(ROOT / "snippets")),
+            id=str(path.parent.relative_to(ROOT / "snippets"))
+            + path.name.removeprefix("output").removesuffix(f".{language}.txt"),
         )
         for path in OUTPUTS
-        if path.name == f"output.{language}.txt" and not is_server(path)
+        if path.name.endswith(f".{language}.txt") and not transcripts.is_server(path)
     ]
 
 
 @pytest.mark.parametrize("path", cases("rust"))
-def test_rust_output_shown_on_the_page(path, rust_binaries, outputs):
-    outputs.commands(path, NORMALISE.get(path.parent.name, lambda text: text))
+def test_rust_output_shown_on_the_page(path, rust_binaries, outputs, request):
+    if path.parent.name in FIXTURES:
+        request.getfixturevalue(FIXTURES[path.parent.name])
+    outputs.commands(path, transcripts.normaliser(path))
 
 
 @pytest.mark.parametrize("path", cases("python"))
 def test_python_output_shown_on_the_page(path, outputs, request):
     if path.parent.name in FIXTURES:
         request.getfixturevalue(FIXTURES[path.parent.name])
-    outputs.commands(path, NORMALISE.get(path.parent.name, lambda text: text))
+    outputs.commands(path, transcripts.normaliser(path))
 
 
 def test_every_output_file_is_a_command_or_a_server():
@@ -54,5 +52,5 @@ def test_every_output_file_is_a_command_or_a_server():
     for path in OUTPUTS:
         steps = transcripts.read(path)
         assert steps, path
-        if is_server(path):
+        if transcripts.is_server(path):
             assert len(steps) == 1, f"{path}: a server's file is its one command"

@@ -21,7 +21,7 @@ import tempfile
 import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-SCHEMA = ROOT / "snippets/databases/schema.sql"
+SCHEMA = ROOT / "snippets/databases/migrations/0001_users.sql"
 DATABASE = "app"
 
 

@@ -12,25 +12,18 @@ import pytest
 
 from harness import toolchain, transcripts
 from harness.compile_fail import first_error
-from harness.support import COPIES, IN_CI, ROOT, checked
+from harness.support import IN_CI, ROOT, checked
 from tests.databases.conftest import DATABASES
-from tests.site.test_copy_paste import cargo_env, write_project
+from tests.site.test_copy_paste import cargo_env, copied
 
 SAMPLE = DATABASES / "users_sqlx"
 
 
-def project() -> pathlib.Path:
-    """The sample as a project of its own, in the folder where the copy-paste test builds it
-    from the page: the crates are built once, and cargo's record of what the last build read
-    stays true (two folders holding one package would share it, and confuse it)."""
-    return write_project(
-        COPIES / "projects" / SAMPLE.name,
-        {
-            "Cargo.toml": (SAMPLE / "Cargo.toml").read_text(),
-            "src/main.rs": (SAMPLE / "src/main.rs").read_text(),
-            "Cargo.lock": (ROOT / "Cargo.lock").read_text(),
-        },
-    )
+def project():
+    """The sample as a project of its own, in the copy where the copy-paste test builds it
+    from the page (a second copy of the package would take turns with it at the binary),
+    held while this test edits and builds it."""
+    return copied(str(SAMPLE.relative_to(ROOT)))
 
 
 def cargo(folder: pathlib.Path, **env: str) -> subprocess.CompletedProcess:
@@ -48,13 +41,13 @@ def cargo(folder: pathlib.Path, **env: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.slow
 def test_a_query_naming_a_missing_column_does_not_compile(rust_toolchain, database, outputs):
-    folder = project()
     diff = SAMPLE / "wrong_column.diff"
-    # Outside any repository, as in a reader's own project (the copy is inside ours).
-    alone = {**os.environ, "GIT_CEILING_DIRECTORIES": str(folder.parent)}
-    subprocess.run(["git", "apply", str(diff)], cwd=folder, env=alone, check=True, timeout=60)
-    assert "emial" in (folder / "src/main.rs").read_text()
-    done = cargo(folder, DATABASE_URL=database.url)
+    with project() as folder:
+        # Outside any repository, as in a reader's own project (the copy is inside ours).
+        alone = {**os.environ, "GIT_CEILING_DIRECTORIES": str(folder.parent)}
+        subprocess.run(["git", "apply", str(diff)], cwd=folder, env=alone, check=True, timeout=60)
+        assert "emial" in (folder / "src/main.rs").read_text()
+        done = cargo(folder, DATABASE_URL=database.url)
     assert done.returncode != 0, "the query with the wrong column compiled"
     checked(diff)
     shown = SAMPLE / "wrong_column.txt"
@@ -75,9 +68,9 @@ def test_a_query_naming_a_missing_column_does_not_compile(rust_toolchain, databa
 def test_the_offline_query_data_is_current(rust_toolchain, database, tmp_path):
     """What `cargo sqlx prepare` would write: the macros save each query's description where
     SQLX_OFFLINE_DIR says while they check it against the server."""
-    folder = project()
-    os.utime(folder / "src/main.rs")  # the macros run again only when the crate is rebuilt
-    done = cargo(folder, DATABASE_URL=database.url, SQLX_OFFLINE_DIR=str(tmp_path))
+    with project() as folder:
+        os.utime(folder / "src/main.rs")  # the macros run again only when it is rebuilt
+        done = cargo(folder, DATABASE_URL=database.url, SQLX_OFFLINE_DIR=str(tmp_path))
     assert done.returncode == 0, done.stdout
     written = {p.name: json.loads(p.read_text()) for p in tmp_path.glob("query-*.json")}
     committed = {p.name: json.loads(p.read_text()) for p in (SAMPLE / ".sqlx").glob("*.json")}

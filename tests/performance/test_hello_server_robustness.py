@@ -130,7 +130,7 @@ def test_signal_under_load_finishes_requests_in_flight(language, sig, hello_argv
     with running(hello_argv(language)) as server:
         results = in_thread(load_then_signal(server, sig), timeout=20)
         started = time.monotonic()
-        server.process.communicate(timeout=AWKWARD_STOP_BOUND + 5)
+        server.process.wait(timeout=AWKWARD_STOP_BOUND + 5)
         took = time.monotonic() - started
         assert took < AWKWARD_STOP_BOUND, f"exited {took:.2f} s after the clients were done"
         stderr = server.stderr()

@@ -45,13 +45,15 @@ def test_every_code_block_is_one_include(page):
 
 
 def test_every_rust_sample_is_on_a_page():
-    """Each workspace member's src/main.rs (src/lib.rs for a library) and each compile-fail
-    main.rs, and nothing else."""
+    """Every Rust file of each workspace member (src/, and tests/ where it has them) and each
+    compile-fail main.rs, and nothing else."""
     rust = {path for page in PAGES for block, path in shown(page) if block.lang == "rust"}
     workspace = tomllib.loads((ROOT / "Cargo.toml").read_text())["workspace"]
     samples = {
-        next(p for p in (ROOT / member / "src").glob("*.rs") if p.stem in ("main", "lib")).resolve()
+        path.resolve()
         for member in workspace["members"]
+        for folder in ("src", "tests")
+        for path in (ROOT / member / folder).rglob("*.rs")
     }
     samples |= {p.parent.resolve() / "main.rs" for p in (ROOT / "snippets").rglob("rustc.txt")}
     assert rust == samples

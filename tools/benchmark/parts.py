@@ -17,6 +17,7 @@ from tools.benchmark import (
     frameworks,
     http,
     instructions,
+    production,
     reload,
     render,
 )
@@ -63,6 +64,7 @@ class Part:
 PERFORMANCE = pathlib.Path("docs/performance.md")
 CONCURRENCY = pathlib.Path("docs/concurrency.md")
 FRAMEWORKS = pathlib.Path("docs/frameworks.md")
+PRODUCTION = pathlib.Path("docs/production.md")
 
 PARTS = {
     part.name: part
@@ -116,6 +118,19 @@ PARTS = {
             instructions.Instructions,
             (Table(PERFORMANCE, "instructions", instructions.table),),
             rust=("hello_server", *frameworks.RUST_SAMPLES),
+        ),
+        Part(
+            "testcycle",
+            production.run_testcycle,
+            production.Testcycle,
+            (Table(PRODUCTION, "testcycle", production.testcycle_table),),
+        ),
+        Part(
+            "logging",
+            production.run_logging,
+            production.Logging,
+            (Table(PRODUCTION, "logging", production.logging_table),),
+            rust=("service_axum",),
         ),
         Part(
             "reload",

@@ -50,22 +50,30 @@ def server(
     stop_s: float = 10,
     poll: float = 0.1,
     env: dict[str, str] | None = None,
+    stdout: pathlib.Path | None = None,
 ) -> Iterator[servers.Started]:
-    """The server on a free port (appended to `argv`), pinned to `cpus`, once GET `ready[0]`
-    answers `ready[1]` (anything, for None); stopped with SIGINT, killed if it has not exited
-    `stop_s` later. `.seconds` is how long it took to serve."""
+    """The server on a free port (appended to `argv`, and in APP_PORT for the Production
+    page's services, which take it from there), pinned to `cpus`, with `env` added to the
+    environment, once GET `ready[0]` answers `ready[1]` (anything, for None); stopped with
+    SIGINT, killed if it has not exited `stop_s` later. What it prints goes to the file
+    `stdout` (else nowhere). `.seconds` is how long it took to serve."""
     port = free_port()
-    with servers.launched(
-        pinned(cpus, [*argv, str(port)]),
-        ready=ready,
-        port=port,
-        timeout=startup_s,
-        poll=poll,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-        grace=stop_s,
-    ) as started:
+    environment = {**os.environ, **(env or {}), "APP_PORT": str(port)}
+    with contextlib.ExitStack() as stack:
+        out = stack.enter_context(open(stdout, "w")) if stdout else subprocess.DEVNULL
+        started = stack.enter_context(
+            servers.launched(
+                pinned(cpus, [*argv, str(port)]),
+                ready=ready,
+                port=port,
+                timeout=startup_s,
+                poll=poll,
+                stdout=out,
+                stderr=subprocess.DEVNULL,
+                env=environment,
+                grace=stop_s,
+            )
+        )
         yield started
 
 

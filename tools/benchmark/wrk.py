@@ -88,6 +88,8 @@ class Setup:
     server_cpus: str | None
     wrk_cpus: str | None
     ready: tuple[str, bytes | None] = processes.HELLO_READY
+    env: dict[str, str] | None = None  # added to the environment
+    stdout: pathlib.Path | None = None  # where what it prints goes (else nowhere)
 
 
 def loaded_run(
@@ -100,7 +102,9 @@ def loaded_run(
 ) -> dict:
     """One loaded run, the server started for it: `request` is the path and wrk's Lua script;
     `prepare(port)` runs before the load (to create the user the GET asks for)."""
-    with processes.server(setup.argv, setup.server_cpus, setup.ready) as server:
+    with processes.server(
+        setup.argv, setup.server_cpus, setup.ready, env=setup.env, stdout=setup.stdout
+    ) as server:
         prepare(server.port)
         if warmup:
             wrk(server.port, warmup, connections, setup.wrk_cpus, *request)

@@ -43,7 +43,7 @@ class Base(DeclarativeBase):
 
 
 class User(Base):
-    """A row of the existing users table (schema.sql creates it, not this)."""
+    """A row of the existing users table (a migration creates it, not this)."""
 
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)

@@ -1,0 +1,198 @@
+"""The Production page's service, in Axum (snippets/production/service_axum) and in FastAPI
+(service_fastapi), run as real processes: the Frameworks page's request suite, a log line per
+request with the same fields in both, settings refused before it listens, stops within the
+grace period, and in-process test suites that mirror each other. The OpenAPI documents and
+the fuzzing are in test_openapi.py."""
+
+import contextlib
+import http.client
+import json
+import re
+import signal
+import subprocess
+
+import pytest
+
+from harness import http_probes, transcripts
+from harness.servers import (
+    ALLOWANCE,
+    AWKWARD_STOP_BOUND,
+    STOP_BOUND,
+    left_behind,
+    running,
+    stop_with_a_request_in_progress,
+)
+from tests.frameworks.api import ANN, CASES, Case, call, is_error_shape
+from tests.production.conftest import FREE_PORT, PRODUCTION, SERVICES, services
+
+
+@pytest.fixture(params=services())
+def service(request, service_argv):
+    with running(service_argv(request.param), env=FREE_PORT) as server:
+        server.name = request.param
+        yield server
+
+
+def field(answer) -> str | None:
+    return answer.json.get("field") if isinstance(answer.json, dict) else None
+
+
+@pytest.mark.slow
+def test_both_give_every_request_of_the_frameworks_suite_the_same_answer(both):
+    """The same status and, for an error, the same shape naming the same field; only the
+    messages' words differ (pydantic's against the Rust sample's own)."""
+    for name, case in CASES.items():
+        axum, fastapi = (call(server.port, case) for server in both.values())
+        assert (axum.status, field(axum)) == (fastapi.status, field(fastapi)), name
+        if axum.status >= 400:
+            assert is_error_shape(axum) and is_error_shape(fastapi), name
+        else:
+            assert axum.json == fastapi.json, name
+
+
+# The requests whose log lines the page shows, each with the id a proxy would have set.
+REQUESTS = [
+    ("req-1", Case("POST", "/users", json.dumps(ANN).encode()), 201),
+    ("req-2", Case("GET", "/users/1"), 200),
+    ("req-3", Case("GET", "/users/7"), 404),
+]
+
+
+def send(port: int, case: Case, request_id: str) -> tuple[int, str | None]:
+    """The status, and the request id the answer carries back."""
+    headers = {"x-request-id": request_id, "content-type": "application/json"}
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request(case.method, case.path, body=case.body, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        return response.status, response.getheader("x-request-id")
+    finally:
+        conn.close()
+
+
+def flat(line: dict) -> dict:
+    """A log line's fields, with tracing's span (the fields of the request being served)
+    lifted to the top, where Python's logging puts them."""
+    span = line.pop("span", {})
+    span.pop("name", None)
+    return line | span
+
+
+def logged(argv: list[str]) -> str:
+    """What the service printed while it served REQUESTS, shown with its default port."""
+    with running(argv, env=FREE_PORT) as server:
+        for request_id, case, status in REQUESTS:
+            assert send(server.port, case, request_id) == (status, request_id), case
+        stopped = server.stop()
+    assert stopped.status == 0, stopped.stderr
+    return stopped.stdout.replace(f":{server.port}", ":3000")
+
+
+def without_timing(text: str) -> str:
+    text = re.sub(r'"timestamp":"[^"]+"', '"timestamp":"T"', text)
+    return re.sub(r'"latency_ms":[0-9.e-]+', '"latency_ms":0', text)
+
+
+@pytest.mark.slow
+def test_every_request_is_logged_once_with_the_same_fields(service_argv, outputs):
+    keys = {}
+    for name, sample in SERVICES.items():
+        printed = logged(service_argv(name))
+        lines = [flat(json.loads(line)) for line in printed.splitlines()]
+        assert lines[0]["message"] == "Listening on http://127.0.0.1:3000", name
+        for request_id, case, status in REQUESTS:
+            (line,) = [
+                x for x in lines if (x["message"], x.get("request_id")) == ("request", request_id)
+            ]
+            assert (line["method"], line["path"], line["status"]) == (
+                case.method,
+                case.path,
+                status,
+            )
+            assert line["level"] == "INFO" and line["latency_ms"] >= 0, line
+        (created,) = [x for x in lines if x["message"] == "user created"]
+        assert (created["user_id"], created["request_id"], created["path"]) == (
+            1,
+            "req-1",
+            "/users",
+        )
+        # Who logged it: tracing's `target` (a module), logging's `logger` (a name).
+        keys[name] = {x["message"]: set(x) - {"target", "logger"} for x in lines}
+        outputs.printed(PRODUCTION / sample / "logged.txt", printed, without_timing)
+    axum, fastapi = keys.values()
+    assert axum == fastapi
+
+
+BAD_SETTINGS = [
+    ("APP_PORT", "eighty"),
+    ("APP_PORT", "70000"),
+    ("APP_LOG_LEVEL", "loud"),
+    ("APP_GRACE_SECONDS", "100"),
+    ("APP_GRACE_SECONDS", "nan"),
+]
+
+
+@pytest.mark.parametrize(("variable", "value"), BAD_SETTINGS)
+@pytest.mark.parametrize("name", services())
+def test_a_setting_that_does_not_fit_stops_it_before_it_listens(
+    name, variable, value, service_argv
+):
+    done = subprocess.run(
+        service_argv(name),
+        env=transcripts.environment({variable: value}),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 1, done
+    assert done.stdout == "", "it started before it refused the setting"
+    # figment names the variable without its prefix ("PORT"), our checks with it.
+    assert variable.removeprefix("APP_") in done.stderr.upper(), done.stderr
+
+
+@pytest.mark.parametrize("name", services())
+def test_a_port_in_use_is_refused_with_the_reason(name, service_argv):
+    with running(service_argv(name), env=FREE_PORT) as first:
+        done = subprocess.run(
+            service_argv(name),
+            env=transcripts.environment({"APP_PORT": str(first.port)}),
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    assert done.returncode == 1 and "Address already in use" in done.stderr, done
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize("client", http_probes.IN_PROGRESS)
+def test_stops_within_the_grace_period(service, client, sig):
+    # uvicorn with answers it cannot write: the Performance page's 5 s (AWKWARD_STOP_BOUND).
+    uvicorn = service.name == "FastAPI" and client == "answers never read"
+    with contextlib.closing(http_probes.IN_PROGRESS[client](service.port, "/health")):
+        stopped = service.stop(sig)
+    assert stopped.status == 0, stopped.stderr
+    assert stopped.seconds < (AWKWARD_STOP_BOUND if uvicorn else STOP_BOUND), stopped.seconds
+    assert left_behind(service) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("client", http_probes.IN_PROGRESS)
+@pytest.mark.parametrize("name", services())
+def test_a_shorter_grace_period_is_honoured(name, client, service_argv):
+    grace = 0.5
+    with running(service_argv(name), env=FREE_PORT | {"APP_GRACE_SECONDS": str(grace)}) as s:
+        stopped = stop_with_a_request_in_progress(s, client)
+    assert stopped.status == 0, stopped.stderr
+    assert stopped.seconds < grace + ALLOWANCE, stopped.seconds
+
+
+def test_the_in_process_tests_are_the_same_in_both_languages():
+    """The page shows them side by side: the same tests, by name, in the same order."""
+    rust = (PRODUCTION / "service_axum/tests/users.rs").read_text()
+    python = (PRODUCTION / "service_fastapi/test_users.py").read_text()
+    rust_tests = re.findall(r"#\[tokio::test\]\s+async fn (\w+)", rust)
+    python_tests = re.findall(r"^def test_(\w+)\(", python, re.MULTILINE)
+    assert rust_tests == python_tests and len(rust_tests) == 5
