@@ -4,6 +4,7 @@ use std::process::ExitCode;
 use std::sync::Mutex;
 
 use rocket::config::{Config, LogLevel, Shutdown};
+use rocket::error::ErrorKind;
 use rocket::fairing::AdHoc;
 use rocket::http::{Method, Status};
 use rocket::response::{self, Responder, status};
@@ -246,8 +247,16 @@ async fn serve() -> Result<(), String> {
         shutdown.notify();
     });
     // Unlike #[launch], a port in use is an error here, not a panic.
-    rocket.launch().await.map_err(|err| err.to_string())?;
-    Ok(())
+    match rocket.launch().await {
+        Ok(_) => Ok(()),
+        // Stopped, but with a connection still open (a client that never
+        // finished its request): Rocket says so; it closes as we exit.
+        Err(err) if matches!(err.kind(), ErrorKind::Shutdown(..)) => {
+            eprintln!("warning: open connections dropped at shutdown");
+            Ok(())
+        }
+        Err(err) => Err(err.to_string()),
+    }
 }
 
 #[rocket::main]
