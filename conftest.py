@@ -25,6 +25,7 @@ SLOW_FIXTURES = {
     "fast_primes_build",
     "browser",
     "postgres_server",
+    "pdf_edition",
 }
 
 

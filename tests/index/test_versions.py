@@ -6,6 +6,7 @@ import tomllib
 
 from harness import toolchain, transcripts
 from harness.support import ROOT
+from tools import upgrade
 
 TABLE = ROOT / "snippets/index/versions.md"
 CRATES = ["hyper", "hyper-util", "http-body-util", "tokio"]
@@ -32,6 +33,13 @@ def table() -> str:
     ]
     rows.append(("Python", f"{sys.version_info.major}.{sys.version_info.minor}"))
     rows += [(f"`{name}` package", importlib.metadata.version(name)) for name in PACKAGES]
+    moved = upgrade.pins_moved_on()
+    rows.append(
+        (
+            "Pins last moved to the newest releases",
+            f"{moved} (`./dev upgrade`)" if moved else "not yet (`./dev upgrade` does it)",
+        )
+    )
     lines = [transcripts.GENERATED.format(test="tests/index/test_versions.py")]
     lines += ["| Tool or library | Version |", "| --- | --- |"]
     lines += [f"| {what} | {version} |" for what, version in rows]

