@@ -5,7 +5,8 @@ changed, which pages name a version that moved, and what failed.
 - crates: `cargo update` (within each Cargo.toml's ranges), into Cargo.lock;
 - Python: requirements.in resolved anew into requirements.txt, and each sample's
   requirements.txt given the project's new pin of each package it names;
-- npm: `npm update` (within package.json's ranges), into package-lock.json.
+- npm: `npm update` (within package.json's ranges), into package-lock.json, which
+  `npm install` then completes.
 The Rust toolchain stays where rust-toolchain.toml pins it (./dev update-rustc moves it).
 """
 
@@ -105,7 +106,8 @@ def pages_naming(old_versions: dict[str, str]) -> list[str]:
     for page in [*sorted((ROOT / "docs").glob("*.md")), ROOT / "README.md"]:
         for number, line in enumerate(page.read_text().splitlines(), start=1):
             for name, version in old_versions.items():
-                if re.search(rf"\b{re.escape(name)}\b[^|\n]{{0,20}}\b{re.escape(version)}\b", line):
+                near = rf"\b{re.escape(name)}\b[^|\n]{{0,20}}\b{re.escape(version)}\b"
+                if re.search(near, line, re.IGNORECASE):
                     found.append(f"{page.relative_to(ROOT)}:{number}: {name} {version}")
     return found
 
@@ -134,7 +136,11 @@ def main(argv: list[str] | None = None) -> int:
 
     run(["cargo", "update"], check=True)
     move_python(today)
-    run(["npm", "update", "--no-audit", "--no-fund", "--loglevel=error"], check=True)
+    quiet = ["--no-audit", "--no-fund", "--loglevel=error"]
+    run(["npm", "update", *quiet], check=True)
+    # npm 11's update can leave a nested package out of the lock (seen on 2026-12-04: a
+    # dependency declared as `latest`), and `npm ci` then refuses it; install completes it.
+    run(["npm", "install", *quiet], check=True)
 
     after = {"crates": crates(), "Python": python_pins((ROOT / "requirements.txt").read_text())}
     after["npm"] = npm()

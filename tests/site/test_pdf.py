@@ -7,6 +7,7 @@ import html
 import re
 import shutil
 import subprocess
+import sys
 from typing import NamedTuple
 
 import pypdf
@@ -39,7 +40,18 @@ def pdf_edition(tmp_path_factory):
     require(CHROMIUM.is_file(), f"{CHROMIUM} is missing (Debian: apt-get install chromium)")
     for tool, package in (("qpdf", "qpdf"), ("pdftotext", "poppler-utils")):
         require(shutil.which(tool), f"{tool} is missing (Debian: apt-get install {package})")
-    return edition.build(tmp_path_factory.mktemp("print"))
+    # In a process of its own: the browser tests' Playwright may be running in this one, and
+    # a second sync Playwright in one process fails.
+    out = tmp_path_factory.mktemp("print")
+    done = subprocess.run(
+        [sys.executable, "-m", "tools.pdf", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    return out / edition.NAME
 
 
 def poppler(*argv) -> str:
