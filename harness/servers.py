@@ -78,7 +78,8 @@ class Server:
         self.process.wait(timeout=timeout)
         took = time.monotonic() - started
         if self.reader:
-            self.reader.join(timeout=5)  # a child may still hold stdout open
+            self.reader.join(timeout=10)  # a child may still hold stdout open
+            assert not self.reader.is_alive(), "a process of its group still holds stdout"
         return Stopped(self.process.returncode, self.stdout(), self.stderr(), took)
 
 
@@ -215,8 +216,9 @@ def launched(
         if process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
+        # Waited for, not read: running()'s thread may be reading its stdout to the end.
         with contextlib.suppress(subprocess.TimeoutExpired):
-            process.communicate(timeout=10)
+            process.wait(timeout=10)
 
 
 @contextlib.contextmanager

@@ -74,10 +74,10 @@ def argv(command: str) -> list[str]:
 UNSET = ("RUST_BACKTRACE", "RUST_LIB_BACKTRACE")
 
 
-def environment(extra: dict[str, str], base: dict[str, str] | None = None) -> dict[str, str]:
-    """`base` (this process's environment) as a reader's terminal has it, no backtraces
-    asked for, and `extra` on top."""
-    return {k: v for k, v in (base or os.environ).items() if k not in UNSET} | extra
+def environment(extra: dict[str, str]) -> dict[str, str]:
+    """This process's environment as a reader's terminal has it, no backtraces asked for,
+    and `extra` on top (which may ask for one)."""
+    return {k: v for k, v in os.environ.items() if k not in UNSET} | extra
 
 
 def run(
@@ -90,12 +90,12 @@ def run(
 ) -> subprocess.CompletedProcess:
     """Run a step's command from `cwd` (the repository root), with `env` added to the
     environment; with `; echo $?` at its end, its exit status is printed after it and it may
-    fail, as in a shell."""
+    fail, as in a shell. `cwd`'s path, where it prints it, reads `…/`."""
     assignments, args = split(command, python)
     done = subprocess.run(
         [*args, *extra],
         cwd=cwd,
-        env=environment(assignments, base=os.environ | (env or {})),
+        env=environment(env or {}) | assignments,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -42,9 +42,11 @@ def check(name: str, folder, printed: str) -> dict:
 def test_the_test_cycle_part_runs_end_to_end(rust_binaries, tmp_path):
     printed = bench(tmp_path, "--only", "testcycle", "--edits", "1")
     data = check("testcycle", tmp_path, printed)
+    # The part itself refuses an edit that cargo did not compile again, or a run that did not
+    # pass all five tests: here each took time.
     for name, (cycle,) in data["runs"].items():
         assert cycle["test_s"] > 0, name
-    assert data["runs"][production.RUST][0]["build_s"] > 0  # the edit was built again
+    assert data["runs"][production.RUST][0]["build_s"] > 0
 
 
 @pytest.mark.slow
@@ -78,5 +80,9 @@ def test_a_log_line_costs_rust_more_of_its_throughput_but_less_cpu():
     rust, python = (published("logging")["results"][name] for name in production.SERVICES)
     assert rust["throughput_ratio"] < python["throughput_ratio"]
     assert 5 * rust["extra_cpu_us_per_request"] < python["extra_cpu_us_per_request"]
-    # "already spends most of its time in the framework": logging is under half its CPU.
-    assert python["extra_cpu_us_per_request"] < python["not_logged"]["server_cpu_us_per_request"]
+    # "more than a third of a logged Rust request's CPU time, less than a fifth of Python's"
+    share = {
+        name: f["extra_cpu_us_per_request"] / f["logged"]["server_cpu_us_per_request"]
+        for name, f in (("rust", rust), ("python", python))
+    }
+    assert share["rust"] > 1 / 3 and share["python"] < 1 / 5, share

@@ -63,12 +63,17 @@ def edit(path: pathlib.Path) -> None:
     path.write_text(text.replace(old, new))
 
 
-def timed(argv: list, cwd: pathlib.Path, env: dict) -> float:
+def timed(argv: list, cwd: pathlib.Path, env: dict, expect: str = "") -> float:
+    """Seconds `argv` took; it must succeed and print `expect` (to stdout or stderr)."""
     started = time.monotonic()
     done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
-    if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(map(str, argv))} failed:\n{done.stdout}{done.stderr}")
-    return time.monotonic() - started
+    took = time.monotonic() - started
+    printed = done.stdout + done.stderr
+    if done.returncode != 0 or expect not in printed:
+        raise RuntimeError(
+            f"{' '.join(map(str, argv))} failed or did not say {expect!r}:\n{printed}"
+        )
+    return took
 
 
 def rust_cycles(edits: int) -> list[dict[str, float]]:
@@ -77,13 +82,14 @@ def rust_cycles(edits: int) -> list[dict[str, float]]:
     work = copy("service_axum", rename=True)
     env = {**os.environ, "CARGO_INCREMENTAL": "1"}
     env.pop("RUSTFLAGS", None)
-    build, test = ["cargo", "test", "-q", "--no-run"], ["cargo", "test", "-q"]
+    build, test = ["cargo", "test", "--no-run"], ["cargo", "test", "-q"]
     timed(build, work, env)  # warm: dependencies built, the crate's incremental data written
     cycles = []
     for i in range(edits):
         print(f"edit {i + 1}/{edits}: cargo test", file=sys.stderr)
         edit(work / EDITED[RUST])
-        cycles.append({"build_s": timed(build, work, env), "test_s": timed(test, work, env)})
+        built = timed(build, work, env, expect="Compiling service_axum_edited")
+        cycles.append({"build_s": built, "test_s": timed(test, work, env, expect="5 passed")})
     return cycles
 
 
@@ -98,7 +104,8 @@ def python_cycles(edits: int) -> list[dict[str, float]]:
     for i in range(edits):
         print(f"edit {i + 1}/{edits}: pytest", file=sys.stderr)
         edit(work / EDITED[PYTHON])
-        cycles.append({"build_s": 0.0, "test_s": timed(test, work, dict(os.environ))})
+        took = timed(test, work, dict(os.environ), expect="5 passed")
+        cycles.append({"build_s": 0.0, "test_s": took})
     return cycles
 
 
@@ -155,6 +162,13 @@ def argv(sample: str, target: pathlib.Path) -> list:
     return [SamplePython(PRODUCTION / sample), str(PRODUCTION / sample / "main.py")]
 
 
+def request_line_bytes(log: pathlib.Path) -> float:
+    """The mean size of the line written for each request (the readiness polls', the
+    warm-up's and the measured run's alike; not the start-up's or the handler's lines)."""
+    lines = [line for line in log.read_bytes().splitlines() if b'"message":"request"' in line]
+    return statistics.mean(len(line) + 1 for line in lines)  # and its newline
+
+
 def run_logging(args, target: pathlib.Path) -> dict:
     server_cpus, wrk_cpus = processes.server_and_load_cpus()
     runs = {name: {mode: [] for mode in LEVELS} for name in SERVICES}
@@ -179,7 +193,7 @@ def run_logging(args, target: pathlib.Path) -> dict:
                     )
                     runs[name][mode].append(figures)
                     if level == "info":
-                        logged[name].append(log.stat().st_size / figures["requests"])
+                        logged[name].append(request_line_bytes(log))
     results = {}
     for name in SERVICES:
         on, off = (wrk.summarise(runs[name][mode]) for mode in LEVELS)

@@ -36,9 +36,9 @@ def parse(line: str) -> NewUser:
 
 def read_users(path: str) -> list[NewUser]:
     try:
-        with open(path) as file:
-            lines = file.read().splitlines()
-    except OSError as err:
+        with open(path, encoding="utf-8") as file:
+            lines = file.read().split("\n")
+    except (OSError, UnicodeDecodeError) as err:
         raise ImportFailed(f"cannot read {path}") from err
     users = []
     for number, line in enumerate(lines, start=1):

@@ -34,7 +34,7 @@ class JsonLines(logging.Formatter):
         line |= {k: v for k, v in vars(record).items() if k not in STANDARD}
         if record.exc_info:
             line["error"] = self.formatException(record.exc_info)
-        return json.dumps(line, separators=(",", ":"))
+        return json.dumps(line, separators=(",", ":"), default=str)
 
 
 def setup(level: str) -> None:

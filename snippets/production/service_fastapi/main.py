@@ -20,7 +20,7 @@ class Server(uvicorn.Server):
     async def startup(self, sockets=None) -> None:
         await super().startup(sockets=sockets)
         host, port = sockets[0].getsockname()
-        log.info(f"Listening on http://{host}:{port}")
+        log.info("Listening on http://%s:%d", host, port)
 
 
 def main() -> None:
@@ -33,10 +33,11 @@ def main() -> None:
             print(f"error: {name}={value!r}: {message}", file=sys.stderr)
         sys.exit(1)
     logs.setup(settings.log_level)
+    # SIGTERM stops it as Ctrl+C does (uvicorn handles both once it runs).
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    address = ("127.0.0.1", settings.port)
+    address = f"127.0.0.1:{settings.port}"
     try:
-        sock = socket.create_server(address)
+        sock = socket.create_server(("127.0.0.1", settings.port))
     except OSError as err:
         sys.exit(f"error: cannot listen on {address}: {err.strerror}")
     config = uvicorn.Config(

@@ -5,8 +5,9 @@ the OpenAPI document at /openapi.json, which FastAPI writes from the code."""
 import logging
 import time
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Path, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
@@ -63,10 +64,13 @@ async def create_user(new: NewUser, request: Request) -> User:
 
 @router.get(
     "/users/{user_id}",
+    response_model=User,
     responses=documented(404, "No such user")
     | documented(422, "The id is not a number"),
 )
-async def get_user(user_id: int, request: Request) -> User:
+async def get_user(
+    user_id: Annotated[int, Path(ge=0)], request: Request
+) -> User | JSONResponse:
     if user_id not in request.app.state.users:
         return error(404, "no such user")
     return request.app.state.users[user_id]
@@ -105,8 +109,8 @@ async def http_error(
 
 
 async def crashed(request: Request, exc: Exception) -> JSONResponse:
-    """An exception no handler expected: Starlette still logs it, with its
-    traceback, after this answer has gone."""
+    """An exception no handler expected: Starlette raises it again once this
+    answer has gone, and uvicorn logs it with its traceback."""
     request_id = (logs.request.get() or {}).get("request_id", "")
     return error(500, "internal error", headers={"x-request-id": request_id})
 

@@ -17,5 +17,7 @@ def test_an_email_is_taken_once(conn):
         create_user(conn, "Anne", "ann@example.com")
 
 
-def test_every_test_starts_empty(conn):
-    assert list_users(conn, 20) == []
+def test_no_test_sees_another_tests_users(conn):
+    # Ann, whom the tests above created, was rolled back with them.
+    emails = [user.email for user in list_users(conn, 100)]
+    assert "ann@example.com" not in emails

@@ -1,6 +1,8 @@
 //! Logs as JSON lines on stdout. Each request runs in a `tracing` span that
 //! holds its method, path and id, and every line written while it is served
 //! carries that span.
+use std::backtrace::{Backtrace, BacktraceStatus};
+
 use tracing_subscriber::filter::LevelFilter;
 
 use crate::settings::LogLevel;
@@ -20,8 +22,14 @@ pub fn init(level: LogLevel) {
         .with_max_level(level)
         .init();
     // A panic would print to stderr as text: log it as a JSON line instead,
-    // inside the span of the request whose handler panicked.
+    // inside the span of the request whose handler panicked, with a backtrace
+    // where RUST_BACKTRACE asks for one.
     std::panic::set_hook(Box::new(|panic| {
-        tracing::error!(panic = %panic, "handler panicked");
+        let backtrace = Backtrace::capture();
+        if backtrace.status() == BacktraceStatus::Captured {
+            tracing::error!(%panic, %backtrace, "panic");
+        } else {
+            tracing::error!(%panic, "panic");
+        }
     }));
 }

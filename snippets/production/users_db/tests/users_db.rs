@@ -19,7 +19,8 @@ async fn an_email_is_taken_once(pool: PgPool) {
 }
 
 #[sqlx::test(migrations = "../../databases/migrations")]
-async fn every_test_starts_empty(pool: PgPool) {
-    let users: Vec<User> = list_users(&pool, 20).await.unwrap();
-    assert!(users.is_empty());
+async fn no_test_sees_another_tests_users(pool: PgPool) {
+    // A database of its own: nothing the tests above created is in it.
+    let users: Vec<User> = list_users(&pool, 100).await.unwrap();
+    assert!(users.iter().all(|user| user.email != "ann@example.com"));
 }
