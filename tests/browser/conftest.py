@@ -73,3 +73,16 @@ def scheme_page(request, browser, site_url):
     context = browser.new_context(color_scheme=request.param, base_url=site_url)
     yield context.new_page()
     context.close()
+
+
+@pytest.fixture
+def phone_page(browser, site_url):
+    """A page on a phone's screen, as Lighthouse's mobile preset (`./dev report`) shows it."""
+    context = browser.new_context(
+        viewport={"width": 412, "height": 823},
+        device_scale_factor=1.75,
+        is_mobile=True,
+        base_url=site_url,
+    )
+    yield context.new_page()
+    context.close()

@@ -38,29 +38,10 @@ def test_no_wcag_violations(scheme_page, path):
 
 
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: p or "home")
-def test_no_wcag_violations_as_a_phone_opens_the_page(browser, site_url, path):
+def test_no_wcag_violations_as_a_phone_opens_the_page(phone_page, path):
     """What Lighthouse's accessibility score checks (`./dev report`): axe on a phone's screen,
     as the page opens. A long program standing in at a fixed 300px there reached over the tab
     labels and footer below it, whose contrast axe then measured against the code's grey."""
-    context = browser.new_context(
-        viewport={"width": 412, "height": 823},  # Lighthouse's mobile preset
-        device_scale_factor=1.75,
-        is_mobile=True,
-        base_url=site_url,
-    )
-    try:
-        page = context.new_page()
-        page.goto(path, wait_until="networkidle")
-        found = violations(page)
-    finally:
-        context.close()
+    phone_page.goto(path, wait_until="networkidle")
+    found = violations(phone_page)
     assert not found, f"/{path}:\n" + "\n".join(found)
-
-
-def test_no_wcag_violations_with_search_open(scheme_page):
-    scheme_page.goto("")
-    scheme_page.locator("input.md-search__input").click()
-    scheme_page.keyboard.type("borrow")
-    scheme_page.locator(".md-search-result__item").first.wait_for()
-    found = violations(scheme_page)
-    assert not found, "search dialog:\n" + "\n".join(found)

@@ -103,27 +103,17 @@ def test_blocks_far_down_wait_for_the_reader_but_annotated_ones_do_not(page):
     assert shown, "the annotation's tooltip is hidden at its lower edge"
 
 
-def test_the_frameworks_programs_start_below_what_a_phone_renders_ahead(browser, site_url):
+def test_the_frameworks_programs_start_below_what_a_phone_renders_ahead(phone_page):
     """Chromium renders `content-visibility: auto` blocks up to 1.5 screens below the viewport
     before the reader gets there. The first program on the Frameworks page (Axum's, ~900
     elements) is kept further down, behind the list of what each sample changes: rendered on
     open, it was in every restyle Material's start-up forces (Lighthouse performance 89-93 in
     five runs, 94-98 once moved). Shortening what comes before it brings it back up."""
-    context = browser.new_context(
-        viewport={"width": 412, "height": 823},  # Lighthouse's mobile preset
-        device_scale_factor=1.75,
-        is_mobile=True,
-        base_url=site_url,
+    phone_page.goto("frameworks/", wait_until="networkidle")
+    first_program = phone_page.locator(".tabbed-set .highlight").first
+    assert first_program.evaluate("el => el.checkVisibility()"), "not the first tab's code"
+    rendered = first_program.evaluate(
+        "el => el.firstElementChild.checkVisibility({contentVisibilityAuto: true})"
     )
-    try:
-        page = context.new_page()
-        page.goto("frameworks/", wait_until="networkidle")
-        first_program = page.locator(".tabbed-set .highlight").first
-        assert first_program.evaluate("el => el.checkVisibility()"), "not the first tab's code"
-        rendered = first_program.evaluate(
-            "el => el.firstElementChild.checkVisibility({contentVisibilityAuto: true})"
-        )
-        top = first_program.evaluate("el => el.getBoundingClientRect().top / innerHeight")
-        assert not rendered, f"rendered as the page opens; it starts {top:.2f} screens down"
-    finally:
-        context.close()
+    top = first_program.evaluate("el => el.getBoundingClientRect().top / innerHeight")
+    assert not rendered, f"rendered as the page opens; it starts {top:.2f} screens down"

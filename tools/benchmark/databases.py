@@ -167,11 +167,7 @@ def run(args, target: pathlib.Path) -> dict:
             results[name][label]["ratio_to_fastest"] = round(median / fastest, 3)
     data = {
         "settings": {
-            "seconds": args.seconds,
-            "warmup_seconds": args.warmup,
-            "connections": args.connections,
-            "runs": args.runs,
-            "rust_profile": target.name,
+            **wrk.load_settings(args, target),
             "users": USERS,
             "pool_size": 10,
             "postgresql": version,

@@ -137,11 +137,7 @@ def run(args, target: pathlib.Path) -> dict:
         results[name] = figures
     return {
         "settings": {
-            "seconds": args.seconds,
-            "warmup_seconds": args.warmup,
-            "connections": args.connections,
-            "runs": args.runs,
-            "rust_profile": target.name,
+            **wrk.load_settings(args, target),
             "cpus": {"server": server_cpus, "wrk": wrk_cpus},
         },
         "results": results,

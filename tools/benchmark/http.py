@@ -111,12 +111,8 @@ def run(args, target: pathlib.Path) -> dict:
         s["ratio_to_rust"] = round(s["requests_per_s"]["median"] / rust, 3)
     return {
         "settings": {
-            "seconds": args.seconds,
-            "warmup_seconds": args.warmup,
-            "connections": args.connections,
-            "runs": args.runs,
+            **wrk.load_settings(args, target),
             "wrk_threads": 1,
-            "rust_profile": target.name,
         },
         "cpus": {
             name: {"server": v.server_cpus, "wrk": v.wrk_cpus} for name, v in variants.items()

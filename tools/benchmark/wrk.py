@@ -127,6 +127,17 @@ def loaded_run(
     return figures
 
 
+def load_settings(args, target: pathlib.Path) -> dict:
+    """The settings every wrk-loaded part records, so that its table can say how it was run."""
+    return {
+        "seconds": args.seconds,
+        "warmup_seconds": args.warmup,
+        "connections": args.connections,
+        "runs": args.runs,
+        "rust_profile": target.name,
+    }
+
+
 def median(runs: list[dict], key: str, digits: int | None = None) -> float:
     """The median of one figure over runs, rounded (to an int for `digits` None)."""
     return round(statistics.median(r[key] for r in runs), digits)
