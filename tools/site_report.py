@@ -81,7 +81,7 @@ def weigh(page_urls: list[str]) -> dict[str, dict]:
             # Playwright tags its handler, so it takes a function, not a bound method.
             page.on("response", lambda response, seen=responses: seen.append(response))
             page.goto(url, wait_until="networkidle")
-            page.wait_for_timeout(500)  # the search worker fetches its index after load
+            page.wait_for_timeout(500)  # what comes after load (search would, were it not held back)
             totals = collections.defaultdict(lambda: [0, 0])
             for response in responses:
                 try:

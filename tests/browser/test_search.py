@@ -37,13 +37,15 @@ def test_search_finds_the_page(page, site_url, query, expected):
     assert page.problems.seen == []
 
 
-def test_the_search_index_waits_for_the_reader(page):
-    """A page's first view does not fetch the search index (about 23 KB gzip); reaching for
-    search does, and search then works (overrides/partials/defer-search-index.html). The
-    page's clock is moved on by an hour of timers and idle callbacks first, so that no delay,
-    however long, passes for waiting on the reader."""
+def test_the_search_index_and_worker_wait_for_the_reader(page):
+    """A page's first view neither starts the search worker (about 12 KB gzip) nor fetches
+    the search index (about 23 KB gzip); reaching for search does both, and search then works
+    (overrides/partials/defer-search-index.html). The page's clock is moved on by an hour of
+    timers and idle callbacks first, so that no delay, however long, passes for waiting on
+    the reader."""
     requested = []
-    page.on("request", lambda r: "search_index" in r.url and requested.append(r.url))
+    wanted = ("/search/search_index.json", "/assets/javascripts/workers/search.")
+    page.on("request", lambda r: any(w in r.url for w in wanted) and requested.append(r.url))
     page.clock.install()
     page.goto("performance/", wait_until="networkidle")
     page.clock.run_for("01:00:00")
@@ -52,13 +54,19 @@ def test_the_search_index_waits_for_the_reader(page):
     page.keyboard.press("/")  # Material's key for search
     page.keyboard.type("borrow", delay=30)
     page.wait_for_selector(".md-search-result__link", timeout=10_000)
-    assert len(requested) == 1 and requested[0].endswith("/search/search_index.json")
+    assert sorted(wanted[0] in url for url in requested) == [False, True], requested
     assert page.problems.seen == []
 
 
-def test_material_still_fetches_the_index_as_the_override_expects():
-    """The override holds back an XMLHttpRequest for search/search_index.json; a Material
-    that fetches the index another way would load it at once again, so this fails first."""
-    bundle = next((MATERIAL / "templates/assets/javascripts").glob("bundle.*.min.js")).read_text()
+def test_material_still_starts_search_as_the_override_expects():
+    """The override holds back an XMLHttpRequest for search/search_index.json and a Worker
+    made from workers/search.*.min.js; a Material that did either another way would load it
+    at once again, so this fails first."""
+    javascripts = MATERIAL / "templates/assets/javascripts"
+    bundle = next(javascripts.glob("bundle.*.min.js")).read_text()
     assert '"search/search_index.json"' in bundle
     assert "new XMLHttpRequest" in bundle
+    assert "new Worker(" in bundle
+    assert [p.name for p in javascripts.glob("workers/search.*.min.js")]
+    config = MATERIAL / "templates/base.html"
+    assert "assets/javascripts/workers/search." in config.read_text()
