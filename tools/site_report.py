@@ -5,8 +5,9 @@ static host would), loads every page in a fresh Chromium profile to weigh what a
 view transfers, runs Lighthouse 12 (npm, pinned in package-lock.json; mobile preset) on
 it `--runs` times (the median score of each category counts: one run's performance score
 moves by ten points or more on a busy machine), prints a table, and writes the table with
-the date into README.md. A report, not a test: it says where a page misses its targets and
-by how much.
+the date into README.md. A report: it says where a page misses its targets and by how much.
+The weights are held by a test too (tests/browser/test_weight.py, with weigh_in); the scores,
+which move from run to run on a busy machine, are not.
 """
 
 import argparse
@@ -68,35 +69,41 @@ def kind(url: str, resource_type: str) -> str:
 
 
 def weigh(page_urls: list[str]) -> dict[str, dict]:
-    """What a first view of each page transfers, by kind: raw bytes and gzip bytes."""
     from playwright.sync_api import sync_playwright
 
-    results = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        for url in page_urls:
-            context = browser.new_context()  # empty cache: a first view
-            page = context.new_page()
-            responses = []
-            # Playwright tags its handler, so it takes a function, not a bound method.
-            page.on("response", lambda response, seen=responses: seen.append(response))
-            page.goto(url, wait_until="networkidle")
-            page.wait_for_timeout(500)  # what comes after load (search would, were it not held back)
-            totals = collections.defaultdict(lambda: [0, 0])
-            for response in responses:
-                try:
-                    body = response.body()
-                except Exception:  # redirects have no body
-                    continue
-                content_type = response.headers.get("content-type", "")
-                text = re.search(r"text/|javascript|json|svg|xml", content_type)
-                packed = len(gzip.compress(body, 6)) if text else len(body)
-                entry = totals[kind(response.url, response.request.resource_type)]
-                entry[0] += len(body)
-                entry[1] += packed
-            results[url] = {"requests": len(responses), "by_kind": dict(totals)}
-            context.close()
+        results = weigh_in(browser, page_urls)
         browser.close()
+    return results
+
+
+def weigh_in(browser, page_urls: list[str]) -> dict[str, dict]:
+    """What a first view of each page transfers, by kind: raw bytes and gzip bytes (a
+    browser of the caller's, so that the tests can weigh pages in theirs)."""
+    results = {}
+    for url in page_urls:
+        context = browser.new_context()  # empty cache: a first view
+        page = context.new_page()
+        responses = []
+        # Playwright tags its handler, so it takes a function, not a bound method.
+        page.on("response", lambda response, seen=responses: seen.append(response))
+        page.goto(url, wait_until="networkidle")
+        page.wait_for_timeout(500)  # what comes after load (search would, were it not held back)
+        totals = collections.defaultdict(lambda: [0, 0])
+        for response in responses:
+            try:
+                body = response.body()
+            except Exception:  # redirects have no body
+                continue
+            content_type = response.headers.get("content-type", "")
+            text = re.search(r"text/|javascript|json|svg|xml", content_type)
+            packed = len(gzip.compress(body, 6)) if text else len(body)
+            entry = totals[kind(response.url, response.request.resource_type)]
+            entry[0] += len(body)
+            entry[1] += packed
+        results[url] = {"requests": len(responses), "by_kind": dict(totals)}
+        context.close()
     return results
 
 
@@ -122,6 +129,11 @@ def lighthouse(url: str) -> dict[str, int]:
     return {c: round(report["categories"][c]["score"] * 100) for c in CATEGORIES}
 
 
+def gzip_kb(by_kind: dict) -> float:
+    """A first view's weight as the targets count it: every response, gzip-compressed."""
+    return sum(v[1] for v in by_kind.values()) / 1024
+
+
 def table(rows: list[dict]) -> str:
     kinds = ["HTML", "CSS", "JS", "search index", "images", "fonts", "other"]
     lines = [
@@ -132,7 +144,7 @@ def table(rows: list[dict]) -> str:
     ]
     for row in rows:
         by_kind = row["by_kind"]
-        gz = sum(v[1] for v in by_kind.values()) / 1024
+        gz = gzip_kb(by_kind)
         raw = sum(v[0] for v in by_kind.values()) / 1024
         cells = [row["page"], f"{gz:.1f}", f"{raw:.1f}", str(row["requests"])]
         cells += [f"{by_kind.get(k, [0, 0])[1] / 1024:.1f}" for k in kinds]
@@ -144,7 +156,7 @@ def table(rows: list[dict]) -> str:
 def misses(rows: list[dict]) -> list[str]:
     found = []
     for row in rows:
-        gz = sum(v[1] for v in row["by_kind"].values()) / 1024
+        gz = gzip_kb(row["by_kind"])
         if gz > TARGET_KB:
             found.append(
                 f"{row['page']}: {gz:.1f} KB gzip, {gz - TARGET_KB:.1f} KB over {TARGET_KB} KB"
