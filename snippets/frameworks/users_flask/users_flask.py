@@ -1,6 +1,7 @@
 """The users API of the Frameworks page, with Flask on gunicorn."""
 
 import json
+import signal
 import sys
 import threading
 
@@ -82,9 +83,19 @@ def http_error(exc: HTTPException):
     return error(exc.code, message, headers=headers)
 
 
-def when_ready(server) -> None:
-    host, port = server.LISTENERS[0].sock.getsockname()
+def post_worker_init(worker) -> None:
+    """Said once the worker serves: when_ready comes before it starts, and a
+    Ctrl+C then could kill it before it handled signals."""
+    host, port = worker.sockets[0].getsockname()
     print(f"Listening on http://{host}:{port}", flush=True)
+
+
+def worker_int(worker) -> None:
+    """Ctrl+C reaches the worker twice, from the terminal and as SIGQUIT from
+    gunicorn's arbiter: the second, arriving as Python shuts down, killed it
+    (and gunicorn warned)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGQUIT, signal.SIG_IGN)
 
 
 class Gunicorn(BaseApplication):
@@ -99,7 +110,8 @@ class Gunicorn(BaseApplication):
             "threads": 8,
             "graceful_timeout": 2,  # the default waits 30 s on SIGTERM
             "loglevel": "warning",
-            "when_ready": when_ready,
+            "post_worker_init": post_worker_init,
+            "worker_int": worker_int,
         }
         for name, value in settings.items():
             self.cfg.set(name, value)
