@@ -131,6 +131,7 @@ def fuzz(port: int, cwd: pathlib.Path) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow  # a load of a running service: a few hundred requests
 @pytest.mark.parametrize("name", services())
 def test_schemathesis_finds_nothing(name, request, tmp_path):
     with running(command(request, name), env=FREE_PORT) as server:
@@ -159,6 +160,7 @@ def findings(report: str) -> list[tuple[str, str, str]]:
     return sorted(found)
 
 
+@pytest.mark.slow
 def test_what_schemathesis_finds_in_the_frameworks_fastapi_service(outputs, tmp_path):
     sample = PRODUCTION.parent / "frameworks/users_fastapi/users_fastapi.py"
     with running([sys.executable, str(sample), "0"]) as server:
