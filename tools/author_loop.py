@@ -161,7 +161,7 @@ def measure(browser, edits: int, workdir: pathlib.Path, server: str = "./dev ser
                     started = time.time() * 1000
                     (site.root / path).write_text(original + addition.format(marker=marker))
                     # Playwright runs the check again in each new document (the reload).
-                    seen = page.wait_for_function(SEEN, arg=marker, polling=5, timeout=30_000)
+                    seen = wait_for(page, site, SEEN, marker, f"{server}, {kind} edit")
                     loaded = seen.json_value()
                     if loaded["at"] > started:  # a new document: the reload
                         took.append(loaded["at"] - started)
@@ -171,7 +171,7 @@ def measure(browser, edits: int, workdir: pathlib.Path, server: str = "./dev ser
                     if server != "zensical serve":  # which runs no MkDocs hook
                         builds.append(int(site.wait_for_build(number)[3]))
                 (site.root / path).write_text(original)
-                page.wait_for_function(UNSEEN, arg=marker, polling=5, timeout=30_000)
+                wait_for(page, site, UNSEEN, marker, f"{server}, {kind} edit undone")
                 results[kind] = {
                     "save_to_dom_ms": summary(took),
                     "build_ms": summary(builds) if builds else None,
@@ -180,6 +180,24 @@ def measure(browser, edits: int, workdir: pathlib.Path, server: str = "./dev ser
         finally:
             page.close()
     return results
+
+
+def wait_for(page, site: Served, check: str, marker: str, what: str):
+    """The page's state `check` for `marker`; if it does not come, what the page and the
+    server were doing, for a failure that says more than Playwright's time-out."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        return page.wait_for_function(check, arg=marker, polling=5, timeout=30_000)
+    except PlaywrightTimeout:
+        state = page.evaluate(
+            """marker => ({url: location.href, readyState: document.readyState,
+                loaded: window.loaded, shows: document.body.textContent.includes(marker)})""",
+            marker,
+        )
+        log = "".join(site.log[-30:])
+        message = f"{what}: not seen in 30 s; page {state}; server's log:\n{log}"
+        raise TimeoutError(message) from None
 
 
 def summary(values: list[float]) -> dict:
