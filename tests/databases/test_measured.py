@@ -55,8 +55,12 @@ def test_the_benchmark_runs_end_to_end(rust_binaries, postgres_server, tmp_path)
             assert figures["errors"] <= 0.05 * run["requests"], (name, load, figures)
             assert figures["requests_per_s"]["median"] > 0, (name, load)
             assert figures["server_cpu_us_per_request"] > 0, (name, load)
-            assert figures["database_cpu_us_per_request"] > 0, (name, load)
             assert 0 < figures["connections"] <= data["settings"]["pool_size"], (name, load)
+        # The database's CPU is read in clock ticks (10 ms): one 1-second run of a slow load can
+        # read none (FastAPI + SQLAlchemy's 20 queries did, once in five full runs), a sample's
+        # four loads together cannot.
+        database_cpu = [figures["database_cpu_us_per_request"] for figures in by_load.values()]
+        assert sum(database_cpu) > 0, (name, database_cpu)
     assert databases.table(data) in done.stdout
 
 
