@@ -45,3 +45,12 @@ def test_no_wcag_violations_as_a_phone_opens_the_page(phone_page, path):
     phone_page.goto(path, wait_until="networkidle")
     found = violations(phone_page)
     assert not found, f"/{path}:\n" + "\n".join(found)
+
+
+def test_no_wcag_violations_with_search_open(scheme_page):
+    scheme_page.goto("")
+    scheme_page.locator("input.md-search__input").click()
+    scheme_page.keyboard.type("borrow")
+    scheme_page.locator(".md-search-result__item").first.wait_for()
+    found = violations(scheme_page)
+    assert not found, "search dialog:\n" + "\n".join(found)

@@ -68,5 +68,5 @@ def test_material_still_starts_search_as_the_override_expects():
     assert "new XMLHttpRequest" in bundle
     assert "new Worker(" in bundle
     assert [p.name for p in javascripts.glob("workers/search.*.min.js")]
-    config = MATERIAL / "templates/base.html"
-    assert "assets/javascripts/workers/search." in config.read_text()
+    base = MATERIAL / "templates/base.html"  # where the worker's address comes from
+    assert "assets/javascripts/workers/search." in base.read_text()
