@@ -37,7 +37,9 @@ def test_the_benchmark_runs_end_to_end(rust_binaries, postgres_server, tmp_path)
     (tmp_path / "frameworks.json").write_text(frameworks.read_text())
     done = subprocess.run(
         [sys.executable, "-m", "tools.benchmark", "--only", "databases", "--debug"]
-        + ["--seconds", "1", "--warmup", "0", "--runs", "1", "--out", str(tmp_path)]
+        # A 1-second warm-up runs that part too, and connects the pools before the 1-second run
+        # (without it, three test workers on two cores once left a service no request answered).
+        + ["--seconds", "1", "--warmup", "1", "--runs", "1", "--out", str(tmp_path)]
         + ["--no-pages"],
         cwd=ROOT,
         capture_output=True,

@@ -119,6 +119,12 @@ def test_summarise_takes_medians_sums_the_errors_and_keeps_the_highest_peak():
         wrk.Run.model_validate_json(json.dumps(run))
 
 
+def test_runs_that_answered_nothing_are_reported_as_such():
+    runs = [loaded(0.0, 0.0, 0.0, 5, 10.0, 0.0), loaded(0.0, 0.0, 0.0, 4, 10.0, 0.0)]
+    with pytest.raises(RuntimeError, match=r"no request answered in most of 2 runs"):
+        wrk.summarise(runs)
+
+
 def test_a_median_of_an_even_number_of_runs_lies_between_two():
     assert wrk.median([{"x": 1}, {"x": 2}], "x", 2) == 1.5
     assert wrk.median([{"x": 1}, {"x": 4}], "x") == 2  # rounded half to even, an int
@@ -260,6 +266,23 @@ def test_the_bench_says_when_a_server_exits_instead_of_serving():
     with pytest.raises(NotServing, match=r"sys.exit\(3\) \d+ exited with 3 before it served"):
         with processes.server([sys.executable, "-c", "import sys; sys.exit(3)"], None):
             pass
+
+
+def test_a_loaded_run_is_sampled_once_more_after_the_load():
+    """What the load left open (a pool's connections) counts even when no sample landed in
+    the load's short run: the databases smoke test once read no connections after a run that
+    served requests."""
+    state: list[str] = []
+    seen: list[list[str]] = []
+
+    def load() -> int:
+        time.sleep(0.05)
+        state.append("connected")
+        return 7
+
+    result, wall = processes.while_running(load, lambda: seen.append(list(state)))
+    assert result == 7 and wall >= 0.05
+    assert seen[0] == [] and seen[-1] == ["connected"]
 
 
 # --- end to end, on a tiny budget -------------------------------------------------------------

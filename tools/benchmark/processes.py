@@ -109,7 +109,9 @@ def rss(processes: list[psutil.Process]) -> int:
 
 def while_running(work: Callable[[], T], sample: Callable[[], None]) -> tuple[T, float]:
     """`work()` in a thread, calling `sample()` every 0.2 s until it ends (the peak memory of
-    a server while wrk loads it); what `work` returned, and the wall seconds it took."""
+    a server while wrk loads it) and once after, while the server still holds what the load
+    made it open (a 1-second run on a busy machine may otherwise be sampled only before its
+    pool connected); what `work` returned, and the wall seconds it took."""
     done: dict = {}
     thread = threading.Thread(target=lambda: done.update(result=work()))
     started = time.monotonic()
@@ -118,6 +120,7 @@ def while_running(work: Callable[[], T], sample: Callable[[], None]) -> tuple[T,
         sample()
         thread.join(0.2)
     wall = time.monotonic() - started
+    sample()
     if "result" not in done:
         raise RuntimeError("the load failed (its error is above)")
     return done["result"], wall

@@ -148,6 +148,8 @@ def summarise(runs: list[dict]) -> dict:
     runs were, medians of the latencies and CPU figures, the errors of all runs, and the
     highest peak of memory."""
     rps = [r["requests_per_s"] for r in runs]
+    if statistics.median(rps) == 0:
+        raise RuntimeError(f"no request answered in most of {len(runs)} runs: {rps} requests/s")
     return {
         "requests_per_s": {
             "median": round(statistics.median(rps)),
