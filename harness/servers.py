@@ -72,15 +72,40 @@ class Server:
             conn.close()
 
     def stop(self, sig: int = signal.SIGINT, timeout: float = STOP_BOUND + 5) -> "Stopped":
-        """Signal the process group, as Ctrl+C in a terminal does, and wait for the exit."""
+        """Signal the process group, as Ctrl+C in a terminal does, and wait for the exit,
+        noting when each line it writes meanwhile arrives: the exit's time counts the
+        process's own teardown too, a log line (uvicorn's, when its grace runs out) does not."""
+        fd = self.stderr_file.fileno()
+        offset = os.fstat(fd).st_size  # what it wrote before the signal
+        seen = len(self.stdout_lines)
+        logged: list[tuple[float, str]] = []
+        pending = b""
+
+        def collect(took: float) -> None:
+            nonlocal offset, seen, pending
+            # pread: the server writes through the same open file, whose offset a read moves.
+            while chunk := os.pread(fd, 1 << 16, offset):
+                offset += len(chunk)
+                *lines, pending = (pending + chunk).split(b"\n")
+                logged.extend((took, line.decode(errors="replace")) for line in lines)
+            while seen < len(self.stdout_lines):  # the reader thread's, as they come
+                logged.append((took, self.stdout_lines[seen].rstrip("\n")))
+                seen += 1
+
         started = time.monotonic()
         os.killpg(self.process.pid, sig)
-        self.process.wait(timeout=timeout)
+        while self.process.poll() is None:
+            took = time.monotonic() - started
+            if took > timeout:
+                raise subprocess.TimeoutExpired(self.process.args, timeout)
+            collect(took)
+            time.sleep(0.01)
         took = time.monotonic() - started
         if self.reader:
             self.reader.join(timeout=10)  # a child may still hold stdout open
             assert not self.reader.is_alive(), "a process of its group still holds stdout"
-        return Stopped(self.process.returncode, self.stdout(), self.stderr(), took)
+        collect(took)
+        return Stopped(self.process.returncode, self.stdout(), self.stderr(), took, tuple(logged))
 
 
 class Stopped(NamedTuple):
@@ -88,6 +113,18 @@ class Stopped(NamedTuple):
     stdout: str  # everything, from the `Listening on` line on
     stderr: str
     seconds: float = 0.0  # from the signal to the exit
+    # Each line written to stderr or stdout between the signal and the exit, with the seconds
+    # since the signal at which it was seen (to within 10 ms).
+    logged: tuple[tuple[float, str], ...] = ()
+
+    def grace_ran_out(self) -> float:
+        """When uvicorn gave up waiting for the requests in progress (it logs it), in seconds
+        after the signal: the grace period it really waited, which its exit time hides under a
+        second or more of teardown."""
+        for seconds, line in self.logged:
+            if "timeout graceful shutdown exceeded" in line:
+                return seconds
+        raise AssertionError(f"uvicorn did not say its grace ran out:\n{self.stderr}")
 
 
 def sample_argv(request, sample: pathlib.Path, *args: str) -> list[str]:

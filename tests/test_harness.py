@@ -2,6 +2,7 @@
 
 import signal
 import sys
+import time
 
 from harness import support
 from harness.servers import left_behind, running
@@ -29,6 +30,29 @@ def test_a_stop_that_leaves_a_process_holding_the_port_is_seen():
         left = left_behind(server)
     assert stopped.stderr.rstrip().endswith("KeyboardInterrupt")  # the parent stopped
     assert len(left) == 2 and left[0].startswith("process ") and "still bound" in left[1], left
+
+
+# Logs a line 0.6 s after Ctrl+C and exits 0.6 s later: a grace that runs out before a slow exit.
+SLOW_TO_EXIT = """
+import socket, sys, time
+sock = socket.create_server(("127.0.0.1", 0))
+print(f"Listening on http://127.0.0.1:{sock.getsockname()[1]}", flush=True)
+print("before the signal", file=sys.stderr, flush=True)
+try:
+    time.sleep(30)
+except KeyboardInterrupt:
+    time.sleep(0.6)
+    print("timeout graceful shutdown exceeded", file=sys.stderr, flush=True)
+    time.sleep(0.6)
+"""
+
+
+def test_a_stop_times_what_the_server_logs_apart_from_its_exit():
+    with running([sys.executable, "-c", SLOW_TO_EXIT]) as server:
+        time.sleep(0.2)  # the first line is in before the signal
+        stopped = server.stop(signal.SIGINT)
+    assert [line for _, line in stopped.logged] == ["timeout graceful shutdown exceeded"]
+    assert 0.6 <= stopped.grace_ran_out() < 1.0 <= stopped.seconds, stopped
 
 
 def test_a_shown_file_that_no_process_recorded_is_reported(tmp_path, monkeypatch):

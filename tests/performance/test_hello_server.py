@@ -54,7 +54,7 @@ def test_serves_50_concurrent_requests(server_argv):
 def test_stops_cleanly(server_argv, sig):
     with running(server_argv) as server:
         assert server.request()[0] == 200
-        status, _, stderr, seconds = server.stop(sig)
+        status, _, stderr, seconds, _ = server.stop(sig)
     assert status == 0, stderr
     assert stderr == ""
     assert seconds < STOP_BOUND, f"stopped {seconds:.2f} s after the signal"

@@ -21,7 +21,7 @@ def test_answers_like_the_other_servers():
             )
             assert (status, body) == (200, b"Hello, world!")
             assert headers["content-type"] == "text/plain; charset=utf-8"
-        status, _, stderr, _ = server.stop(signal.SIGINT)
+        status, _, stderr, *_ = server.stop(signal.SIGINT)
     assert status == 0 and stderr == ""
 
 
@@ -35,7 +35,7 @@ def test_a_client_that_hangs_up_prints_no_traceback():
             sock.close()  # a reset, not a polite close, while the server writes its answers
         time.sleep(0.5)
         assert server.request()[0] == 200
-        status, _, stderr, _ = server.stop(signal.SIGINT)
+        status, _, stderr, *_ = server.stop(signal.SIGINT)
     assert status == 0 and stderr == ""
 
 
