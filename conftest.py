@@ -9,6 +9,7 @@ import sys
 import tempfile
 from unittest import mock
 
+import material.templates  # noqa: F401  (sets NO_MKDOCS_2_WARNING once, here, not in a test)
 import pytest
 
 from harness import support, toolchain
@@ -35,6 +36,25 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+
+
+BEFORE = pytest.StashKey[dict]()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_setup(item):
+    """No test's outcome depends on which ran before it in the same process: none may leave
+    the environment, the import path or the working directory changed, fixtures included
+    (hooks, not a fixture: a page's code block sets its fixtures up as it runs)."""
+    item.stash[BEFORE] = support.process_state()
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item):
+    result = yield
+    support.unchanged_since(item.stash[BEFORE])
+    return result
 
 
 def pytest_configure(config):

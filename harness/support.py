@@ -168,3 +168,28 @@ def shown(page: pathlib.Path):
         includes = INCLUDE.findall(block.source)
         one = len(includes) == 1 and len(block.source.strip().splitlines()) == 1
         yield block, (ROOT / includes[0]).resolve() if one else None
+
+
+def process_state() -> dict[str, object]:
+    """What a test could leave changed for the tests after it in the same process."""
+    environment = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
+    return {"environment": environment, "sys.path": list(sys.path), "cwd": os.getcwd()}
+
+
+def unchanged_since(before: dict[str, object]) -> None:
+    """Fails, naming each change, if the process's state is not what it was: the tests after
+    would pass or fail by the order they run in. Fixtures hand such things to the processes
+    that need them and undo them."""
+    after = process_state()
+    changed = [
+        f"{what}: {before[what]!r} -> {after[what]!r}"
+        for what in ("sys.path", "cwd")
+        if before[what] != after[what]
+    ]
+    old, new = before["environment"], after["environment"]
+    changed += [
+        f"${name}: {old.get(name)!r} -> {new.get(name)!r}"
+        for name in sorted(old.keys() | new.keys())
+        if old.get(name) != new.get(name)
+    ]
+    assert not changed, "left changed:\n" + "\n".join(changed)

@@ -1,8 +1,11 @@
 """The harness's own checks fail on the defects they name."""
 
+import os
 import signal
 import sys
 import time
+
+import pytest
 
 from harness import support
 from harness.servers import left_behind, running
@@ -65,3 +68,20 @@ def test_a_shown_file_that_no_process_recorded_is_reported(tmp_path, monkeypatch
     assert reported and all(str(missing.relative_to(ROOT)) in line for line in reported)
     support.checked(missing)
     assert support.unchecked(tmp_path) == []
+
+
+def test_a_test_that_leaves_the_environment_changed_is_seen(monkeypatch, tmp_path):
+    """What conftest.py holds every test to after its teardown: the PyO3 fixture used to set
+    PYTHONPATH for the rest of the session."""
+    before = support.process_state()
+    os.environ["LEFT_BEHIND"] = "1"
+    with pytest.raises(AssertionError, match=r"\$LEFT_BEHIND: None -> '1'"):
+        support.unchanged_since(before)
+    del os.environ["LEFT_BEHIND"]
+    sys.path.insert(0, str(tmp_path))
+    with pytest.raises(AssertionError, match="sys.path"):
+        support.unchanged_since(before)
+    sys.path.remove(str(tmp_path))
+    monkeypatch.setenv("LEFT_BEHIND", "2")
+    monkeypatch.undo()  # undone before the end: fine
+    support.unchanged_since(before)

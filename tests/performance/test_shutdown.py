@@ -2,8 +2,8 @@
 itself) of Ctrl+C or SIGTERM, whatever its clients do, as the Performance page says; uvicorn
 needs up to 5 s with a client that sends megabytes of requests and reads none of the answers,
 which the page says too. With that client uvicorn gives up on the request in progress once the
-2 s have run out (its log says when) and logs the cancelled request's traceback, as the page
-says; nothing else prints a traceback or a panic.
+2 s have run out (its log says when) and logs the traceback of a request cancelled mid-answer,
+as the page says; nothing else prints a traceback or a panic.
 
 Graceful shutdown that waits for every connection to finish can wait forever: one client that
 connects and says nothing is enough. Each sample bounds the wait (2 s), and these tests hold a
@@ -69,8 +69,8 @@ def test_stops_within_its_grace_period_whatever_the_client_does(server, client, 
     cancelled = 0
     if slow:  # the exit's time hides the grace under uvicorn's teardown; its log shows it
         assert GRACE <= stopped.grace_ran_out() < STOP_BOUND, stopped.logged
+        # A request the app was answering ends in a traceback; one not yet started does not.
         cancelled = stopped.stderr.count(f"CancelledError: {UVICORN_CANCELS}")
-        assert cancelled >= 1, stopped.stderr
     assert stopped.stderr.count("Traceback") == cancelled, stopped.stderr
     assert "panicked" not in stopped.stderr, stopped.stderr
 
