@@ -196,14 +196,15 @@ def test_stops_within_the_grace_period(service, client, sig):
 @pytest.mark.parametrize("name", services())
 def test_a_shorter_grace_period_is_honoured(name, client, service_argv):
     grace = 0.5
-    # uvicorn with answers it cannot write takes the grace, 0.1-0.2 s of its own ticks and its
-    # exit (1.2 to 1.5 s here, 1.6 s beside a CPU burner): held to less than the default grace,
-    # which it would wait out in full had the setting been ignored.
+    # uvicorn with answers it cannot write gives up on them after the grace and 0.1-0.5 s of
+    # its own ticks (its log says when), then cancels them and tears down: 1.3 to 1.8 s from
+    # the signal to the exit here, even beside two CPU burners, once 4.6 s in a full run. So
+    # its log holds the grace, and its exit the bound of the Frameworks page (5 s).
     uvicorn = name == "FastAPI" and client == "answers never read"
     with running(service_argv(name), env=FREE_PORT | {"APP_GRACE_SECONDS": str(grace)}) as s:
         stopped = stop_with_a_request_in_progress(s, client)
     assert stopped.status == 0, stopped.stderr
-    assert stopped.seconds < (GRACE if uvicorn else grace + ALLOWANCE), stopped.seconds
+    assert stopped.seconds < (AWKWARD_STOP_BOUND if uvicorn else grace + ALLOWANCE), stopped.seconds
     if uvicorn:
         assert grace <= stopped.grace_ran_out() < grace + ALLOWANCE, stopped.logged
 
