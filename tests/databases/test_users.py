@@ -378,7 +378,7 @@ def test_stops_within_the_grace_period_with_a_request_in_progress(service, clien
     assert stopped.seconds < bound, f"stopped {stopped.seconds:.2f} s after the signal"
     assert left_behind(service) == []
     if uvicorn:  # the exit's time hides the grace under uvicorn's teardown; its log shows it
-        assert GRACE <= stopped.grace_ran_out() < STOP_BOUND, stopped.logged
+        stopped.check_grace(GRACE)
 
 
 @pytest.mark.parametrize("name", implementations())

@@ -188,7 +188,7 @@ def test_stops_within_the_grace_period(service, client, sig):
     assert stopped.seconds < (AWKWARD_STOP_BOUND if uvicorn else STOP_BOUND), stopped.seconds
     assert left_behind(service) == []
     if uvicorn:  # the exit's time hides the grace under uvicorn's teardown; its log shows it
-        assert GRACE <= stopped.grace_ran_out() < STOP_BOUND, stopped.logged
+        stopped.check_grace(GRACE)
 
 
 @pytest.mark.slow
@@ -206,7 +206,7 @@ def test_a_shorter_grace_period_is_honoured(name, client, service_argv):
     assert stopped.status == 0, stopped.stderr
     assert stopped.seconds < (AWKWARD_STOP_BOUND if uvicorn else grace + ALLOWANCE), stopped.seconds
     if uvicorn:
-        assert grace <= stopped.grace_ran_out() < grace + ALLOWANCE, stopped.logged
+        stopped.check_grace(grace)
 
 
 def test_the_in_process_tests_are_the_same_in_both_languages():
