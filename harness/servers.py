@@ -42,6 +42,8 @@ AWKWARD_STOP_BOUND = 5.0
 # an event loop slowed by a loaded machine (1.03 s past a 2 s grace once, beside a CPU burner).
 # Less than a second grace would add, so a grace set to twice the page's still fails.
 LOG_ALLOWANCE = 1.5
+# What uvicorn logs when its grace runs out, and its traceback of a request it cancelled ends with.
+UVICORN_GAVE_UP = "timeout graceful shutdown exceeded"
 
 
 @dataclasses.dataclass
@@ -126,7 +128,7 @@ class Stopped(NamedTuple):
         after the signal: the grace period it really waited, which its exit time hides under a
         second or more of teardown."""
         for seconds, line in self.logged:
-            if "timeout graceful shutdown exceeded" in line:
+            if UVICORN_GAVE_UP in line:
                 return seconds
         raise AssertionError(f"uvicorn did not say its grace ran out:\n{self.stderr}")
 
