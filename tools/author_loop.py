@@ -132,11 +132,20 @@ SEEN = """marker => window.loaded !== undefined
     && { ...window.loaded, changed: window.changed }"""
 UNSEEN = """marker => document.readyState === "complete"
     && !document.body.textContent.includes(marker)"""
-LOADED = """document.addEventListener("DOMContentLoaded", () => {
+# Zensical's live reload listens on a WebSocket the page opens once loaded, and a build that ends
+# before it is open reloads nothing (a save 0.1 s after a reload was lost that way under load):
+# every socket the page opens is kept, and each save waits until they are open.
+LOADED = """window.sockets = [];
+window.WebSocket = class extends WebSocket {
+    constructor(...args) { super(...args); window.sockets.push(this); }
+};
+document.addEventListener("DOMContentLoaded", () => {
     window.loaded = { at: performance.timeOrigin + performance.now(), after: performance.now() };
     new MutationObserver(() => { window.changed = performance.timeOrigin + performance.now(); })
         .observe(document, { childList: true, subtree: true, characterData: true });
 });"""
+LISTENING = """() => document.readyState === "complete"
+    && window.sockets.every(socket => socket.readyState === WebSocket.OPEN)"""
 # What is measured: ./dev serve, MkDocs' own serve (every page, files polled), and Zensical's.
 VARIANTS = ["./dev serve", "mkdocs serve", "zensical serve"]
 
@@ -156,6 +165,7 @@ def measure(browser, edits: int, workdir: pathlib.Path, server: str = "./dev ser
                 took, builds, loads = [], [], []
                 for _ in range(edits):
                     time.sleep(0.3)  # the page idle, as after an author's pause
+                    wait_for(page, site, LISTENING, "", f"{server}, listening before an edit")
                     marker = f"reload probe {uuid.uuid4().hex}"
                     number = len(site.builds()) + 1
                     started = time.time() * 1000
@@ -170,6 +180,7 @@ def measure(browser, edits: int, workdir: pathlib.Path, server: str = "./dev ser
                         took.append(loaded["changed"] - started)
                     if server != "zensical serve":  # which runs no MkDocs hook
                         builds.append(int(site.wait_for_build(number)[3]))
+                wait_for(page, site, LISTENING, "", f"{server}, listening before the undo")
                 (site.root / path).write_text(original)
                 wait_for(page, site, UNSEEN, marker, f"{server}, {kind} edit undone")
                 results[kind] = {
@@ -192,7 +203,8 @@ def wait_for(page, site: Served, check: str, marker: str, what: str):
     except PlaywrightTimeout:
         state = page.evaluate(
             """marker => ({url: location.href, readyState: document.readyState,
-                loaded: window.loaded, shows: document.body.textContent.includes(marker)})""",
+                loaded: window.loaded, shows: document.body.textContent.includes(marker),
+                sockets: (window.sockets || []).map(socket => socket.readyState)})""",
             marker,
         )
         log = "".join(site.log[-30:])
