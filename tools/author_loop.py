@@ -132,9 +132,9 @@ SEEN = """marker => window.loaded !== undefined
     && { ...window.loaded, changed: window.changed }"""
 UNSEEN = """marker => document.readyState === "complete"
     && !document.body.textContent.includes(marker)"""
-# Zensical's live reload listens on a WebSocket the page opens once loaded, and a build that ends
-# before it is open reloads nothing (a save 0.1 s after a reload was lost that way under load):
-# every socket the page opens is kept, and each save waits until they are open.
+# Zensical's live reload listens on a WebSocket the page opens once loaded: every socket the page
+# opens is kept, and each save waits until they are open, so that no save is made before the page
+# can hear of it (MkDocs' long polls ask for what they missed).
 LOADED = """window.sockets = [];
 window.WebSocket = class extends WebSocket {
     constructor(...args) { super(...args); window.sockets.push(this); }
@@ -146,6 +146,12 @@ document.addEventListener("DOMContentLoaded", () => {
 });"""
 LISTENING = """() => document.readyState === "complete"
     && window.sockets.every(socket => socket.readyState === WebSocket.OPEN)"""
+# A save not in the page after this long is checked against what the server serves: Zensical's
+# shows in 1-1.5 s here (3 s beside a CPU burner), and now and then its server serves the new
+# page but never tells the browser (3 of some 220 saves here, under load, the page's socket open).
+SHOW_WITHIN_S = 10
+# Reloads missed, in one kind of edit, that still leave a measurement.
+MOST_MISSED = 3
 # What is measured: ./dev serve, MkDocs' own serve (every page, files polled), and Zensical's.
 VARIANTS = ["./dev serve", "mkdocs serve", "zensical serve"]
 
@@ -162,8 +168,8 @@ def measure(browser, edits: int, workdir: pathlib.Path, server: str = "./dev ser
             page.goto(site.url + PAGE)
             for kind, (path, addition) in EDITS.items():
                 original = (site.root / path).read_text()
-                took, builds, loads = [], [], []
-                for _ in range(edits):
+                took, builds, loads, missed = [], [], [], 0
+                while len(took) < edits:
                     time.sleep(0.3)  # the page idle, as after an author's pause
                     wait_for(page, site, LISTENING, "", f"{server}, listening before an edit")
                     marker = f"reload probe {uuid.uuid4().hex}"
@@ -171,7 +177,14 @@ def measure(browser, edits: int, workdir: pathlib.Path, server: str = "./dev ser
                     started = time.time() * 1000
                     (site.root / path).write_text(original + addition.format(marker=marker))
                     # Playwright runs the check again in each new document (the reload).
-                    seen = wait_for(page, site, SEEN, marker, f"{server}, {kind} edit")
+                    seen = shown(page, site, SEEN, marker, started, f"{server}, {kind} edit")
+                    if seen is None:  # never reloaded: no time to take, the page reloaded by hand
+                        missed += 1
+                        if missed > MOST_MISSED:
+                            raise TimeoutError(f"{server} missed {missed} reloads of {kind} edits")
+                        if server != "zensical serve":
+                            site.wait_for_build(number)
+                        continue
                     loaded = seen.json_value()
                     if loaded["at"] > started:  # a new document: the reload
                         took.append(loaded["at"] - started)
@@ -181,16 +194,42 @@ def measure(browser, edits: int, workdir: pathlib.Path, server: str = "./dev ser
                     if server != "zensical serve":  # which runs no MkDocs hook
                         builds.append(int(site.wait_for_build(number)[3]))
                 wait_for(page, site, LISTENING, "", f"{server}, listening before the undo")
+                started = time.time() * 1000
                 (site.root / path).write_text(original)
-                wait_for(page, site, UNSEEN, marker, f"{server}, {kind} edit undone")
+                undone = shown(page, site, UNSEEN, marker, started, f"{server}, {kind} edit undone")
                 results[kind] = {
                     "save_to_dom_ms": summary(took),
                     "build_ms": summary(builds) if builds else None,
                     "page_load_ms": summary(loads) if loads else None,
+                    "missed_reloads": missed + (undone is None),
                 }
         finally:
             page.close()
     return results
+
+
+def shown(
+    page, site: Served, check: str, marker: str, saved: float, what: str, within=SHOW_WITHIN_S
+):
+    """The page's state `check` (SEEN or UNSEEN) for `marker` after the save at `saved`; None if
+    the server served the saved page but the browser, still on the document it had before the
+    save, was never told to reload (the page is then reloaded here, and checked)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        return page.wait_for_function(check, arg=marker, polling=5, timeout=within * 1000)
+    except PlaywrightTimeout:
+        pass
+    with urllib.request.urlopen(site.url + PAGE, timeout=5) as response:
+        served = (marker in response.read().decode()) == (check == SEEN)
+    untold = page.evaluate(
+        "saved => document.readyState === 'complete' && window.loaded.at < saved", saved
+    )
+    if not (served and untold):  # still building, or reloading: give it the rest of its time
+        return wait_for(page, site, check, marker, what)
+    page.reload()
+    wait_for(page, site, check, marker, f"{what}, reloaded by hand")
+    return None
 
 
 def wait_for(page, site: Served, check: str, marker: str, what: str):
@@ -235,9 +274,11 @@ def table(data: dict) -> str:
             )
             built = f"{build['median']} ms" if build else "not logged"
             reloaded = f"{load['median']} ms" if load else "none (patched in place)"
+            missed = results[kind].get("missed_reloads", 0)
+            missed = f"; {missed} more never reloaded the page" if missed else ""
             rows.append(
                 f"| {what} | `{variant}` | **{shown['median']} ms** "
-                f"({shown['min']}–{shown['max']}, {shown['n']} edits) "
+                f"({shown['min']}–{shown['max']}, {shown['n']} edits{missed}) "
                 f"| {built} | {reloaded} |"
             )
     return "\n".join(rows) + "\n\nMedians (min–max); measured " + data["machine"]["date"] + "."

@@ -46,6 +46,9 @@ class Edit(Strict):
     save_to_dom_ms: Timing
     build_ms: Timing | None  # None: the server logs no build (Zensical)
     page_load_ms: Timing | None  # None: the page was patched in place, not reloaded
+    # Saves (measured ones and the undo) the server built but never told the browser of; 0 in
+    # runs before it was counted, which stopped at the first.
+    missed_reloads: int = 0
 
 
 class Reload(Document):
