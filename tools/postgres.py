@@ -71,6 +71,7 @@ class Postgres:
         self.data = self.dir / "data"
         self.port = free_port()
         self.process: subprocess.Popen | None = None
+        self.held: socket.socket | None = None
         options = "-U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 --no-instructions"
         self._run("initdb", "-D", str(self.data), *options.split())
 
@@ -105,6 +106,9 @@ class Postgres:
 
     def start(self, timeout: float = 30) -> None:
         """Serve on 127.0.0.1:port (and a socket in the directory), once it accepts queries."""
+        if self.held:
+            self.held.close()
+            self.held = None
         log = (self.dir / "server.log").open("ab")
         self.process = subprocess.Popen(
             [
@@ -144,7 +148,22 @@ class Postgres:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=10)
+            self.hold_port()
         self.process = None
+
+    def hold_port(self) -> None:
+        """While the server is down its port stays ours, bound but not listening (a client is
+        refused, as by no server): the OS gives a bound port to no other socket, neither a
+        test's server nor a connection's own end, which took it once during an outage test and
+        the restarted PostgreSQL could not listen ("Address already in use")."""
+        held = socket.socket()
+        held.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # beside TIME_WAIT
+        try:
+            held.bind(("127.0.0.1", self.port))
+        except OSError:
+            held.close()  # taken already: start() says so
+        else:
+            self.held = held
 
     def psql(self, sql: str, database: str = DATABASE) -> str:
         """Run SQL as the superuser; the result rows, unaligned, one a line."""
@@ -158,6 +177,8 @@ class Postgres:
 
     def remove(self) -> None:
         self.stop()
+        if self.held:
+            self.held.close()
         shutil.rmtree(self.dir, ignore_errors=True)
 
 

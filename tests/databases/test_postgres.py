@@ -5,7 +5,10 @@ import os
 import re
 import select
 import signal
+import socket
 import subprocess
+
+import pytest
 
 from harness.servers import default_sigint
 from harness.support import ROOT
@@ -56,3 +59,17 @@ def test_dev_postgres_serves_the_schema_until_ctrl_c(postgres_server, outputs):
     assert psql(url, "SELECT 1").returncode != 0, "still serving after Ctrl+C"
     printed = (first + second + rest).replace(f":{port}/", f":{SHOWN_PORT}/")
     outputs.check(SHOWN, [printed])
+
+
+@pytest.mark.slow
+def test_a_stopped_server_keeps_its_port_until_it_starts_again(postgres_server):
+    """The outage tests restart PostgreSQL on its port: meanwhile no other socket may take it
+    (the OS gives it to neither bind nor connect), and a client is refused as by no server."""
+    with postgres.running() as own:
+        own.stop()
+        with socket.socket() as other, pytest.raises(OSError, match="in use"):
+            other.bind(("127.0.0.1", own.port))
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection(("127.0.0.1", own.port), timeout=5).close()
+        own.start()
+        assert own.psql("SELECT 1") == "1\n"
