@@ -5,6 +5,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import dataclasses
+import datetime
 import http.client
 import json
 import os
@@ -98,7 +99,7 @@ class Server:
                 logged.append((took, self.stdout_lines[seen].rstrip("\n")))
                 seen += 1
 
-        started = time.monotonic()
+        started, signalled = time.monotonic(), time.time()
         os.killpg(self.process.pid, sig)
         while self.process.poll() is None:
             took = time.monotonic() - started
@@ -111,7 +112,8 @@ class Server:
             self.reader.join(timeout=10)  # a child may still hold stdout open
             assert not self.reader.is_alive(), "a process of its group still holds stdout"
         collect(took)
-        return Stopped(self.process.returncode, self.stdout(), self.stderr(), took, tuple(logged))
+        status = self.process.returncode
+        return Stopped(status, self.stdout(), self.stderr(), took, tuple(logged), signalled)
 
 
 class Stopped(NamedTuple):
@@ -122,6 +124,17 @@ class Stopped(NamedTuple):
     # Each line written to stderr or stdout between the signal and the exit, with the seconds
     # since the signal at which it was seen (to within 10 ms).
     logged: tuple[tuple[float, str], ...] = ()
+    signalled: float = 0.0  # the signal's wall-clock time
+
+    def logged_at(self, seconds: float, line: str) -> float:
+        """When the server wrote `line`, in seconds after the signal: its own time stamp where
+        the line has one (JSON logs), which a busy test process cannot delay; else when the
+        line was seen."""
+        try:
+            stamp = datetime.datetime.fromisoformat(json.loads(line)["timestamp"])
+        except (ValueError, TypeError, KeyError):
+            return seconds
+        return stamp.timestamp() - self.signalled
 
     def grace_ran_out(self) -> float:
         """When uvicorn gave up waiting for the requests in progress (it logs it), in seconds
@@ -129,7 +142,7 @@ class Stopped(NamedTuple):
         second or more of teardown."""
         for seconds, line in self.logged:
             if UVICORN_GAVE_UP in line:
-                return seconds
+                return self.logged_at(seconds, line)
         raise AssertionError(f"uvicorn did not say its grace ran out:\n{self.stderr}")
 
     def check_grace(self, grace: float) -> None:
