@@ -94,9 +94,12 @@ class Server:
             while chunk := os.pread(fd, 1 << 16, offset):
                 offset += len(chunk)
                 *lines, pending = (pending + chunk).split(b"\n")
-                logged.extend((took, line.decode(errors="replace")) for line in lines)
+                for raw in lines:
+                    line = raw.decode(errors="replace")
+                    logged.append((written(line, took, signalled), line))
             while seen < len(self.stdout_lines):  # the reader thread's, as they come
-                logged.append((took, self.stdout_lines[seen].rstrip("\n")))
+                line = self.stdout_lines[seen].rstrip("\n")
+                logged.append((written(line, took, signalled), line))
                 seen += 1
 
         started, signalled = time.monotonic(), time.time()
@@ -112,8 +115,18 @@ class Server:
             self.reader.join(timeout=10)  # a child may still hold stdout open
             assert not self.reader.is_alive(), "a process of its group still holds stdout"
         collect(took)
-        status = self.process.returncode
-        return Stopped(status, self.stdout(), self.stderr(), took, tuple(logged), signalled)
+        return Stopped(self.process.returncode, self.stdout(), self.stderr(), took, tuple(logged))
+
+
+def written(line: str, seen: float, signalled: float) -> float:
+    """When a server wrote `line`, in seconds after the signal sent at `signalled` (wall
+    clock): its own time stamp where the line has one (JSON logs, the Production service's),
+    which a busy test process cannot delay; else `seen`, when it was read."""
+    try:
+        stamp = datetime.datetime.fromisoformat(json.loads(line)["timestamp"])
+    except (ValueError, TypeError, KeyError):
+        return seen
+    return stamp.timestamp() - signalled
 
 
 class Stopped(NamedTuple):
@@ -122,19 +135,9 @@ class Stopped(NamedTuple):
     stderr: str
     seconds: float = 0.0  # from the signal to the exit
     # Each line written to stderr or stdout between the signal and the exit, with the seconds
-    # since the signal at which it was seen (to within 10 ms).
+    # since the signal at which it was written (written(): its time stamp, or when it was seen,
+    # to within 10 ms).
     logged: tuple[tuple[float, str], ...] = ()
-    signalled: float = 0.0  # the signal's wall-clock time
-
-    def logged_at(self, seconds: float, line: str) -> float:
-        """When the server wrote `line`, in seconds after the signal: its own time stamp where
-        the line has one (JSON logs), which a busy test process cannot delay; else when the
-        line was seen."""
-        try:
-            stamp = datetime.datetime.fromisoformat(json.loads(line)["timestamp"])
-        except (ValueError, TypeError, KeyError):
-            return seconds
-        return stamp.timestamp() - self.signalled
 
     def grace_ran_out(self) -> float:
         """When uvicorn gave up waiting for the requests in progress (it logs it), in seconds
@@ -142,7 +145,7 @@ class Stopped(NamedTuple):
         second or more of teardown."""
         for seconds, line in self.logged:
             if UVICORN_GAVE_UP in line:
-                return self.logged_at(seconds, line)
+                return seconds
         raise AssertionError(f"uvicorn did not say its grace ran out:\n{self.stderr}")
 
     def check_grace(self, grace: float) -> None:

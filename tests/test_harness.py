@@ -10,7 +10,7 @@ import time
 import pytest
 
 from harness import support
-from harness.servers import UVICORN_GAVE_UP, Stopped, left_behind, running
+from harness.servers import UVICORN_GAVE_UP, left_behind, running, written
 from harness.support import PAGES, ROOT, shown
 
 # Serves on a free port, and forks a child that ignores Ctrl+C and keeps the listening
@@ -89,12 +89,11 @@ def test_a_test_that_leaves_the_environment_changed_is_seen(monkeypatch, tmp_pat
     support.unchanged_since(before)
 
 
-def test_uvicorns_grace_is_read_from_its_own_time_stamp_where_its_log_has_one():
+def test_a_line_is_timed_by_its_own_time_stamp_where_the_log_has_one():
     """A JSON log line (the Production service's) carries when the server wrote it: a test
-    process slow to read it does not move the grace; a plain line is timed as it is seen."""
+    process slow to read it does not move uvicorn's grace; a plain line is timed as it is seen."""
     signalled = datetime.datetime(2026, 12, 6, 3, 44, 41, tzinfo=datetime.UTC).timestamp()
     stamped = json.dumps({"timestamp": "2026-12-06T03:44:43.250000Z", "message": UVICORN_GAVE_UP})
-    stopped = Stopped(0, "", "", 4.5, ((4.1, stamped),), signalled)
-    assert stopped.grace_ran_out() == pytest.approx(2.25)
-    plain = Stopped(0, "", "", 4.5, ((4.1, f"ERROR: Cancel 1 running task(s), {UVICORN_GAVE_UP}"),))
-    assert plain.grace_ran_out() == 4.1
+    assert written(stamped, 4.1, signalled) == pytest.approx(2.25)
+    assert written(f"ERROR: Cancel 1 running task(s), {UVICORN_GAVE_UP}", 4.1, signalled) == 4.1
+    assert written('{"message": "no stamp"}', 4.1, signalled) == 4.1
