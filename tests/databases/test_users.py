@@ -220,7 +220,7 @@ def test_the_list_is_the_lowest_ids_in_order(service, database):
 
 def test_more_clients_than_pool_connections(service, database):
     """40 clients at once, each asking for 20 rows one query at a time: all answered, and
-    the service never holds more connections than its pool's size."""
+    the service never holds more connections than its pool's size (nor none)."""
     (source,) = [*service.sample.glob("*.py"), *service.sample.glob("src/main.rs")]
     text = source.read_text()
     assert re.search(rf"POOL_SIZE(: \w+)? = {POOL_SIZE}\b", text), source
@@ -250,17 +250,23 @@ def test_more_clients_than_pool_connections(service, database):
             time.sleep(0.05)
 
     def client(_: int) -> list[int]:
-        return [get(service.port, path).status for _ in range(5)]
+        """Five requests, and more until the watcher has looked five times under the load (a
+        look takes a psql run: 200 answers once came within one look, which saw none)."""
+        answers = []
+        while len(answers) < 5 or (len(connections) < looked + 5 and len(answers) < 100):
+            answers.append(get(service.port, path).status)
+        return answers
 
     watcher = threading.Thread(target=watch)
     watcher.start()
+    looked = len(connections)
     try:
         with concurrent.futures.ThreadPoolExecutor(40) as pool:
             statuses = [s for answers in pool.map(client, range(40), timeout=120) for s in answers]
     finally:
         done.set()
         watcher.join()
-    assert statuses == [200] * 200
+    assert len(statuses) >= 200 and set(statuses) == {200}, statuses
     assert 0 < max(connections) <= POOL_SIZE, connections
 
 
