@@ -154,8 +154,8 @@ class Postgres:
     def hold_port(self) -> None:
         """While the server is down its port stays ours, bound but not listening (a client is
         refused, as by no server): the OS gives a bound port to no other socket, neither a
-        test's server nor a connection's own end, which took it once during an outage test and
-        the restarted PostgreSQL could not listen ("Address already in use")."""
+        test's server nor a connection's own end. Once, during an outage test, something else
+        had it and the restarted PostgreSQL could not listen ("Address already in use")."""
         held = socket.socket()
         held.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # beside TIME_WAIT
         try:
