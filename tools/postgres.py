@@ -106,9 +106,7 @@ class Postgres:
 
     def start(self, timeout: float = 30) -> None:
         """Serve on 127.0.0.1:port (and a socket in the directory), once it accepts queries."""
-        if self.held:
-            self.held.close()
-            self.held = None
+        self.release_port()
         log = (self.dir / "server.log").open("ab")
         self.process = subprocess.Popen(
             [
@@ -165,6 +163,11 @@ class Postgres:
         else:
             self.held = held
 
+    def release_port(self) -> None:
+        if self.held:
+            self.held.close()
+            self.held = None
+
     def psql(self, sql: str, database: str = DATABASE) -> str:
         """Run SQL as the superuser; the result rows, unaligned, one a line."""
         options = "-X -q -A -t -v ON_ERROR_STOP=1 -h 127.0.0.1 -U postgres".split()
@@ -177,8 +180,7 @@ class Postgres:
 
     def remove(self) -> None:
         self.stop()
-        if self.held:
-            self.held.close()
+        self.release_port()
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
