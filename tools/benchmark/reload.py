@@ -46,8 +46,8 @@ class Edit(Strict):
     save_to_dom_ms: Timing
     build_ms: Timing | None  # None: the server logs no build (Zensical)
     page_load_ms: Timing | None  # None: the page was patched in place, not reloaded
-    # Saves (measured ones and the undo) the server built but never told the browser of; 0 in
-    # runs before it was counted, which stopped at the first.
+    # Saves (measured ones and the undo) the server built but the browser did not show until
+    # reloaded by hand (author_loop.shown); 0 in runs before it was counted, which stopped there.
     missed_reloads: int = 0
 
 
