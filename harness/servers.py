@@ -29,6 +29,7 @@ import pytest
 
 from harness import http_probes, transcripts
 from harness.support import ROOT
+from tools.postgres import stop_with_parent
 
 LISTENING = re.compile(r"Listening on http://127\.0\.0\.1:(\d+)\n")
 # Every server sample's grace period, as the pages state it; what a process may take beyond
@@ -166,6 +167,14 @@ def default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+def as_in_a_terminal() -> None:
+    """In a started server's process: Ctrl+C's default (see launched), and Ctrl+C when the
+    process that started it dies, also when it is killed (a stopped test run leaves no server
+    behind; the group's other processes, if any, are not told)."""
+    default_sigint()
+    stop_with_parent()
+
+
 class NotServing(RuntimeError):
     """A server that exited, or was not ready in time; the message names its command."""
 
@@ -244,7 +253,7 @@ def launched(
     `ready` a (path, body) pair, when GET path on `port` (which `argv` names) answers body
     (anything, for None), polled every `poll` s. Raises NotServing if it exits first or takes
     longer than `timeout` s. On leaving, its group gets SIGINT and `grace` s to exit before
-    SIGKILL; with `grace` None, a process still running is killed at once (a test that
+    SIGKILL; with `grace` None, what is still running is killed at once (a test that
     meant to stop it has)."""
     started = time.monotonic()
     process = subprocess.Popen(
@@ -259,7 +268,7 @@ def launched(
         # As in a terminal: a run started in the background (`cmd &` in a script) has SIGINT
         # ignored, and children would inherit that and never stop on Ctrl+C (the
         # standard-library sample relies on SIGINT's default).
-        preexec_fn=default_sigint,
+        preexec_fn=as_in_a_terminal,
     )
     try:
         try:
@@ -277,9 +286,9 @@ def launched(
                 os.killpg(process.pid, signal.SIGINT)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=grace)
-        if process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
+        # Whatever of its group is left (a child that outlived it, which left_behind reports).
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
         # Waited for, not read: running()'s thread may be reading its stdout to the end.
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=10)

@@ -4,9 +4,11 @@ import datetime
 import json
 import os
 import signal
+import subprocess
 import sys
 import time
 
+import psutil
 import pytest
 
 from harness import support
@@ -35,6 +37,36 @@ def test_a_stop_that_leaves_a_process_holding_the_port_is_seen():
         left = left_behind(server)
     assert stopped.stderr.rstrip().endswith("KeyboardInterrupt")  # the parent stopped
     assert len(left) == 2 and left[0].startswith("process ") and "still bound" in left[1], left
+
+
+# Starts a server as the tests do and prints its process id, then waits to be killed.
+STARTS_A_SERVER = """
+import sys, time
+from harness.servers import running
+SERVES = (
+    "import socket, time; sock = socket.create_server(('127.0.0.1', 0)); "
+    "print(f'Listening on http://127.0.0.1:{sock.getsockname()[1]}', flush=True); time.sleep(30)"
+)
+with running([sys.executable, "-c", SERVES]) as server:
+    print(server.process.pid, flush=True)
+    time.sleep(30)
+"""
+
+
+def test_a_server_stops_when_the_test_process_that_started_it_is_killed():
+    """A run stopped by a signal it cannot handle (a killed worker, a CI time-out) leaves no
+    server of its tests running."""
+    starter = subprocess.Popen(
+        [sys.executable, "-c", STARTS_A_SERVER], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    with starter:
+        server = psutil.Process(int(starter.stdout.readline()))
+        starter.kill()
+    try:
+        server.wait(timeout=5)
+    except psutil.TimeoutExpired:
+        server.kill()
+        pytest.fail("the server was still running 5 s after the process that started it died")
 
 
 # Logs a line 0.6 s after Ctrl+C and exits 0.6 s later: a grace that runs out before a slow exit.
