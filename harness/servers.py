@@ -287,6 +287,8 @@ def launched(
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=grace)
         # Whatever of its group is left (a child that outlived it, which left_behind reports).
+        # A group's number is not given out again while it has a process; once it is empty, only
+        # after the kernel has handed out every other pid (32768 here): not within a test.
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
         # Waited for, not read: running()'s thread may be reading its stdout to the end.

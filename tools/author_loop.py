@@ -14,7 +14,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
 import urllib.request
 import uuid
 
@@ -134,9 +133,13 @@ SEEN = """marker => window.loaded !== undefined
 # The page itself, not the error page a server answers while it rebuilds (Zensical empties its
 # site folder before it rebuilds, and its page reloads once its socket reconnects, ready or not).
 PAGE_SHOWN = """document.readyState === "complete"
-    && performance.getEntriesByType("navigation")[0].responseStatus === 200"""
+    && performance.getEntriesByType("navigation")[0]?.responseStatus === 200"""
 UNSEEN = f"""marker => {PAGE_SHOWN}
     && !document.body.textContent.includes(marker)"""
+# A loaded document that cannot be the saved page: one from before the save (`saved`), or one
+# that is not the page (a browser's own error page runs no init script).
+UNTOLD = f"""saved => document.readyState === "complete"
+    && (window.loaded === undefined || window.loaded.at < saved || !({PAGE_SHOWN}))"""
 # Zensical's live reload listens on a WebSocket the page opens once loaded: every socket the page
 # opens is kept, and each save waits until they are open, so that no save is made before the page
 # can hear of it (MkDocs' long polls ask for what they missed).
@@ -157,6 +160,9 @@ LISTENING = """() => document.readyState === "complete"
 # of some 220 saves, under load, the page's socket open), or, after a sample edit, told before
 # the page was rebuilt, so that it shows the error page it reloaded into (a CI run, 2026-12-06).
 SHOW_WITHIN_S = 10
+# How long a page is given to reach a state (after SHOW_WITHIN_S, to show a save or be found
+# untold).
+WAIT_S = 30
 # Reloads missed, in one kind of edit, that still leave a measurement.
 MOST_MISSED = 3
 # What is measured: ./dev serve, MkDocs' own serve (every page, files polled), and Zensical's.
@@ -219,40 +225,50 @@ def shown(
     page, site: Served, check: str, marker: str, saved: float, what: str, within=SHOW_WITHIN_S
 ):
     """The page's state `check` (SEEN or UNSEEN) for `marker` after the save at `saved`; None if,
-    `within` seconds after the save, the server serves the saved page but the browser, its
-    document loaded, still shows another: the one from before the save, never told to reload, or
-    an error page it reloaded into too early (the page is then reloaded here, and checked)."""
+    from `within` seconds after the save on (checked every half second for WAIT_S more), the
+    server serves the saved page but the browser, its document loaded, shows another: the one
+    from before the save, never told to reload, or an error page it reloaded into too early. The
+    page is then reloaded here, and checked."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    try:
-        return page.wait_for_function(check, arg=marker, polling=5, timeout=within * 1000)
-    except PlaywrightTimeout:
-        pass
+    deadline, timeout = time.monotonic() + within + WAIT_S, within
+    while time.monotonic() < deadline:
+        try:
+            return page.wait_for_function(check, arg=marker, polling=5, timeout=timeout * 1000)
+        except PlaywrightTimeout:
+            timeout = 0.5
+        if serves(site, marker, check == SEEN) and untold(page, saved):
+            page.reload()
+            wait_for(page, site, check, marker, f"{what}, reloaded by hand")
+            return None
+    return wait_for(page, site, check, marker, f"{what}, {within + WAIT_S} s after it", timeout=0.5)
+
+
+def serves(site: Served, marker: str, seen: bool) -> bool:
+    """Whether the server's page holds `marker` (seen) or not."""
     try:
         with urllib.request.urlopen(site.url + PAGE, timeout=5) as response:
-            served = (marker in response.read().decode()) == (check == SEEN)
-    except urllib.error.HTTPError:  # rebuilding: no page yet
-        served = False
-    untold = page.evaluate(
-        "saved => document.readyState === 'complete' && (window.loaded.at < saved || !("
-        + PAGE_SHOWN
-        + "))",
-        saved,
-    )
-    if not (served and untold):  # still building, or reloading: give it the rest of its time
-        return wait_for(page, site, check, marker, what)
-    page.reload()
-    wait_for(page, site, check, marker, f"{what}, reloaded by hand")
-    return None
+            return (marker in response.read().decode()) == seen
+    except OSError:  # rebuilding (404) or restarting (refused): no page yet
+        return False
 
 
-def wait_for(page, site: Served, check: str, marker: str, what: str):
+def untold(page, saved: float) -> bool:
+    from playwright.sync_api import Error as PlaywrightError
+
+    try:
+        return page.evaluate(UNTOLD, saved)
+    except PlaywrightError:  # navigating: told
+        return False
+
+
+def wait_for(page, site: Served, check: str, marker: str, what: str, timeout: float = WAIT_S):
     """The page's state `check` for `marker`; if it does not come, what the page and the
     server were doing, for a failure that says more than Playwright's time-out."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     try:
-        return page.wait_for_function(check, arg=marker, polling=5, timeout=30_000)
+        return page.wait_for_function(check, arg=marker, polling=5, timeout=timeout * 1000)
     except PlaywrightTimeout:
         state = page.evaluate(
             """marker => ({url: location.href, readyState: document.readyState,
@@ -261,7 +277,7 @@ def wait_for(page, site: Served, check: str, marker: str, what: str):
             marker,
         )
         log = "".join(site.log[-30:])
-        message = f"{what}: not seen in 30 s; page {state}; server's log:\n{log}"
+        message = f"{what}: not seen within {timeout:g} s; page {state}; server's log:\n{log}"
         raise TimeoutError(message) from None
 
 

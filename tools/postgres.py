@@ -38,11 +38,18 @@ def _version(path: str) -> int:
     return int(pathlib.Path(path).parts[-3])
 
 
+# Looked up here, not between fork and exec, where the loader's lock may be held by a thread
+# that the fork left behind.
+_prctl = ctypes.CDLL(None, use_errno=True).prctl
+PR_SET_PDEATHSIG = 1
+
+
 def stop_with_parent() -> None:
-    """In the server's process: a fast shutdown (SIGINT) when whoever started it dies, also
-    when it dies too suddenly to stop the server itself (SIGKILL, a closed terminal)."""
-    PR_SET_PDEATHSIG = 1
-    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGINT)
+    """In a started process (a preexec_fn): SIGINT (PostgreSQL's fast shutdown, Ctrl+C for a
+    sample server) when whoever started it dies, also when it dies too suddenly to stop it
+    itself (SIGKILL, a closed terminal)."""
+    if _prctl(PR_SET_PDEATHSIG, signal.SIGINT) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG)")
 
 
 def free_port() -> int:

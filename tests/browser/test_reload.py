@@ -38,6 +38,7 @@ def test_a_save_the_page_never_hears_of_is_counted_and_reloaded_by_hand(browser,
             (site.root / path).write_text(
                 (site.root / path).read_text() + addition.format(marker="never heard of")
             )
+            site.wait_for_build(2)  # served, however busy the machine
             seen = author_loop.shown(
                 page, site, author_loop.SEEN, "never heard of", saved, "cut poll", within=2
             )
@@ -64,6 +65,7 @@ def test_a_page_reloaded_before_it_was_rebuilt_is_counted_and_reloaded_by_hand(b
             (site.root / path).write_text(
                 (site.root / path).read_text() + addition.format(marker="rebuilt too late")
             )
+            site.wait_for_build(2)  # served, however busy the machine
             page.route(
                 site.url + author_loop.PAGE,
                 lambda route: route.fulfill(
