@@ -159,8 +159,7 @@ LISTENING = """() => document.readyState === "complete"
 # within a second or two of the edit's build, on the edited page (full runs, 2026-12-06: its
 # server answers 304 Not Modified to a page modified up to a second after the browser's copy).
 SHOW_WITHIN_S = 10
-# How long a page is given to reach a state (after SHOW_WITHIN_S, to show a save or be found
-# untold).
+# How long a page is given to reach a state (a save's: this long after SHOW_WITHIN_S).
 WAIT_S = 30
 # Reloads missed, in one kind of edit, that still leave a measurement.
 MOST_MISSED = 3
@@ -244,7 +243,7 @@ def shown(page, site: Served, check: str, marker: str, what: str, within=SHOW_WI
             cdp.detach()
             wait_for(page, site, check, marker, f"{what}, reloaded by hand")
             return None
-    return wait_for(page, site, check, marker, f"{what}, {within + WAIT_S} s after it", timeout=0.5)
+    raise stuck(page, site, marker, f"{what}: not seen within {within + WAIT_S} s")
 
 
 def serves(site: Served, marker: str, seen: bool) -> bool:
@@ -268,23 +267,26 @@ def untold(page, check: str, marker: str) -> bool:
         return False
 
 
-def wait_for(page, site: Served, check: str, marker: str, what: str, timeout: float = WAIT_S):
-    """The page's state `check` for `marker`; if it does not come, what the page and the
-    server were doing, for a failure that says more than Playwright's time-out."""
+def wait_for(page, site: Served, check: str, marker: str, what: str):
+    """The page's state `check` for `marker`, within WAIT_S."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     try:
-        return page.wait_for_function(check, arg=marker, polling=5, timeout=timeout * 1000)
+        return page.wait_for_function(check, arg=marker, polling=5, timeout=WAIT_S * 1000)
     except PlaywrightTimeout:
-        state = page.evaluate(
-            """marker => ({url: location.href, readyState: document.readyState,
-                loaded: window.loaded, shows: document.body.textContent.includes(marker),
-                sockets: (window.sockets || []).map(socket => socket.readyState)})""",
-            marker,
-        )
-        log = "".join(site.log[-30:])
-        message = f"{what}: not seen within {timeout:g} s; page {state}; server's log:\n{log}"
-        raise TimeoutError(message) from None
+        raise stuck(page, site, marker, f"{what}: not seen within {WAIT_S} s") from None
+
+
+def stuck(page, site: Served, marker: str, what: str) -> TimeoutError:
+    """What the page and the server were doing, for a failure that says more than Playwright's
+    time-out."""
+    state = page.evaluate(
+        """marker => ({url: location.href, readyState: document.readyState,
+            loaded: window.loaded, shows: document.body.textContent.includes(marker),
+            sockets: (window.sockets || []).map(socket => socket.readyState)})""",
+        marker,
+    )
+    return TimeoutError(f"{what}; page {state}; server's log:\n{''.join(site.log[-30:])}")
 
 
 def summary(values: list[float]) -> dict:
@@ -311,10 +313,10 @@ def table(data: dict) -> str:
             built = f"{build['median']} ms" if build else "not logged"
             reloaded = f"{load['median']} ms" if load else "none (patched in place)"
             missed = results[kind].get("missed_reloads", 0)
-            missed = f"; {missed} more not shown until reloaded by hand" if missed else ""
+            note = f"; {missed} more not shown until reloaded by hand" if missed else ""
             rows.append(
                 f"| {what} | `{variant}` | **{shown['median']} ms** "
-                f"({shown['min']}–{shown['max']}, {shown['n']} edits{missed}) "
+                f"({shown['min']}–{shown['max']}, {shown['n']} edits{note}) "
                 f"| {built} | {reloaded} |"
             )
     return "\n".join(rows) + "\n\nMedians (min–max); measured " + data["machine"]["date"] + "."
