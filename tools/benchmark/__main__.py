@@ -14,7 +14,7 @@ import pydantic
 import tools.benchmark
 from harness import support
 from harness.support import ROOT, replace_between
-from tools.benchmark import render
+from tools.benchmark import findings, render
 from tools.benchmark.parts import OUT, PARTS, Part
 
 
@@ -121,6 +121,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_pages:
         for table, text in blocks:
             replace_between(ROOT / table.page, *table.markers, text)
+        # The sentences worded from the figures: this run's, and the published of other parts.
+        published = findings.Published(args.out)
+        for finding in findings.FINDINGS:
+            replace_between(ROOT / finding.page, *finding.markers, finding.render(published))
     return 0
 
 

@@ -327,7 +327,8 @@ def figures(data: dict) -> dict:
 
 
 def times(ratio: float) -> str:
-    return f"{ratio:.1f} times"
+    """6.9 times, 13 times: no false precision past ten."""
+    return f"{ratio:.1f} times" if ratio < 10 else f"{ratio:.0f} times"
 
 
 def quotes(data: dict) -> dict[str, str]:

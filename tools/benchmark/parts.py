@@ -29,15 +29,20 @@ OUT = ROOT / "docs/benchmarks"
 @dataclasses.dataclass(frozen=True)
 class Table:
     """A block of a page (its path from the repository root) that `render(data)` writes
-    between the markers render.markers(name) gives."""
+    between the markers render.markers(name) gives: what `text(data)` says, with how it was
+    measured folded away below the table on the site's pages (render.method_last)."""
 
     page: pathlib.Path
     name: str
-    render: Callable[[dict], str]
+    text: Callable[[dict], str]
 
     @property
     def markers(self) -> tuple[str, str]:
         return render.markers(self.name)
+
+    def render(self, data: dict) -> str:
+        text = self.text(data)
+        return render.method_last(text) if self.page.parts[0] == "docs" else text
 
 
 @dataclasses.dataclass(frozen=True)

@@ -53,6 +53,16 @@ def describe(m: dict) -> str:
     )
 
 
+def method_last(text: str) -> str:
+    """A table's opening paragraph, when it says where and how it was measured, moved below
+    the table into a collapsed block: a reader meets the figures first."""
+    first, _, rest = text.partition("\n\n")
+    if not first.startswith("Measured on "):
+        return text
+    folded = "\n".join(f"    {line}" if line else "" for line in first.splitlines())
+    return f'{rest}\n\n??? info "How this was measured"\n\n{folded}'
+
+
 def names(items: list[str]) -> str:
     """ "A", "A and B", "A, B and C"."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
