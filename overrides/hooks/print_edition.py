@@ -1,6 +1,6 @@
 """The PDF edition's one page (mkdocs.print.yml): what the screen keeps behind a click is
 laid out for paper. Every content tab's block is shown under its label (on screen only the
-chosen tab is), the cover gets the edition's date and the Home page's versions table, and
+chosen tab is), every collapsed block (`??? note`) is printed open, the cover gets the edition's date and the Home page's versions table, and
 no image waits to be scrolled to. It acts only on the page mkdocs-print-site-plugin makes."""
 
 import datetime
@@ -17,6 +17,8 @@ BLOCK = '<div class="tabbed-block">'
 # A code annotation's marker, `(1)!` in a comment: on paper its note is the numbered list
 # printed after the block, so the marker reads `(1)`.
 MARKER = re.compile(r"\((\d+)\)!")
+# A collapsed block: on paper there is nothing to click.
+CLOSED = re.compile(r"<details(?![^>]*\bopen\b)([^>]*)>")
 
 
 def labelled_tabs(html: str) -> str:
@@ -68,5 +70,6 @@ def on_post_build(config, **kwargs) -> None:
     if not config.use_directory_urls:
         page = pathlib.Path(config.site_dir, f"{name}.html")
     html = page.read_text().replace(' loading="lazy"', "")
-    html = site_files(MARKER.sub(r"(\1)", cover(labelled_tabs(html))), config.site_url)
+    html = CLOSED.sub(r"<details\1 open>", labelled_tabs(html))
+    html = site_files(MARKER.sub(r"(\1)", cover(html)), config.site_url)
     page.write_text(html)

@@ -178,6 +178,22 @@ def test_no_copy_button_or_tab_strip_is_printed(pdf_edition, lines):
     assert not rows & set(lines), "a tab strip is printed"
 
 
+def test_collapsed_blocks_are_printed_open(pdf_edition, lines):
+    """What a page folds away (how a table was measured, how a statement is checked) has no
+    click on paper: every such block is open, and its text is in the PDF."""
+    one_page = (pdf_edition.parent / "print_page/index.html").read_text()
+    blocks = re.findall(r"<details([^>]*)>(.*?)</details>", one_page, re.S)
+    assert blocks and all(re.search(r"\bopen\b", attrs) for attrs, _ in blocks)
+    flat = squeezed("".join(lines))
+    summaries = {re.sub(r"<[^>]+>", "", s) for s in re.findall(r"<summary>(.*?)</summary>", one_page)}
+    assert {"How this was measured"} <= summaries
+    measured = [body for _, body in blocks if "Measured on " in body]
+    assert measured
+    for body in measured:
+        first = re.sub(r"<[^>]+>", "", body.split("Measured on ", 1)[1]).split(".")[0]
+        assert squeezed(html.unescape(first)) in flat, first
+
+
 def test_links_between_pages_land_inside_the_pdf_and_others_stay_links(pdf_edition):
     reader = pypdf.PdfReader(pdf_edition)
     named = reader.named_destinations

@@ -405,6 +405,22 @@ def databases_findings(p: Published) -> str:
     )
 
 
+def conclusion_box(p: Published) -> str:
+    g, c = gap(p), primes(p)
+    return box(
+        "In short",
+        [
+            "Rust pays where CPU time, memory or a crash costs the most: a gateway in front of "
+            "everything, a service that parses or computes, code that runs many threads.",
+            f"On a CRUD service over PostgreSQL, the gap narrows but stays: Rust served "
+            f"{times(g['twenty'])} to {times(g['one'])} as many requests. You pay in learning, "
+            "in build times, and in things FastAPI gave you for free.",
+            f"You can start small. One hot function moved into Rust with PyO3 counted primes "
+            f"{times(c['pyo3_over_threads'])} as fast as pure Python, inside the Python service.",
+        ],
+    )
+
+
 def conclusion_crud(p: Published) -> str:
     g, d = gap(p), driver_ratios(p)
     memory = f", against {times(g['memory'])} with the users in memory" if g["memory"] else ""
@@ -552,6 +568,7 @@ FINDINGS = [
     Finding(pathlib.Path("docs/production.md"), "production-in-short", production_box),
     Finding(pathlib.Path("docs/production.md"), "testcycle-findings", production_testcycle),
     Finding(pathlib.Path("docs/production.md"), "logging-findings", production_logging),
+    Finding(pathlib.Path("docs/conclusion.md"), "conclusion-in-short", conclusion_box),
     Finding(pathlib.Path("docs/conclusion.md"), "conclusion-crud", conclusion_crud),
 ]
 
