@@ -1,6 +1,6 @@
 """The author's loop, measured: `./dev serve` on a copy of the sources, a page open in Chromium,
 an edit saved, and the time until the edited text is in the page's DOM. `./dev bench --only
-reload` runs it and writes the figures into README; tests/site/test_serve.py checks that the
+reload` runs it and writes the figures into MAINTAINING.md; tests/site/test_serve.py checks that the
 served site equals a full build after such edits."""
 
 import contextlib
@@ -299,7 +299,7 @@ def summary(values: list[float]) -> dict:
 
 
 def table(data: dict) -> str:
-    """README's block: a pure function of docs/benchmarks/reload.json."""
+    """MAINTAINING.md's block: a pure function of docs/benchmarks/reload.json."""
     rows = [
         "| Edit, with `/safety/` open | Served by | Save → new text in the browser "
         "| of which the build | and the page's reload |",

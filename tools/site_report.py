@@ -5,7 +5,7 @@ static host would), loads every page in a fresh Chromium profile to weigh what a
 view transfers, runs Lighthouse 12 (npm, pinned in package-lock.json; mobile preset) on
 it `--runs` times (the median score of each category counts: one run's performance score
 moves by ten points or more on a busy machine), prints a table, and writes the table with
-the date into README.md. A report: it says where a page misses its targets and by how much.
+the date into MAINTAINING.md. A report: it says where a page misses its targets and by how much.
 The weights are held by a test too (tests/browser/test_weight.py, with weigh_in); the scores,
 which move from run to run on a busy machine, are not.
 """
@@ -173,14 +173,14 @@ def misses(rows: list[dict]) -> list[str]:
 
 
 def write_readme(text: str) -> None:
-    readme = ROOT / "README.md"
+    readme = ROOT / "MAINTAINING.md"
     replace_between(readme, README_START, README_END, text)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--no-readme", action="store_true", help="print only; leave README.md alone"
+        "--no-readme", action="store_true", help="print only; leave MAINTAINING.md alone"
     )
     parser.add_argument(
         "--runs", type=int, default=3, help="Lighthouse runs per page (median counts)"

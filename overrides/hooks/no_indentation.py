@@ -1,7 +1,7 @@
 """Drop the indentation of Material's templates from every page: a line break followed by
 spaces renders as the line break alone, outside elements that keep their whitespace (`<pre>`,
 `<textarea>`, `<script>`, and `<code>`, kept as written). About 0.5 KB gzip per page, which
-the longest page needs to stay within its weight target (README, "Site report")."""
+the longest page needs to stay within its weight target (MAINTAINING.md, "Site report")."""
 
 import re
 

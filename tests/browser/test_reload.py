@@ -72,7 +72,7 @@ def test_a_save_the_page_misses_is_counted_and_reloaded_by_hand(browser, tmp_pat
 @pytest.mark.slow
 def test_zensical_calls_a_copy_dated_in_the_second_the_page_changed_current(tmp_path):
     """Why a stale copy happens, and why shown() reloads by hand past the browser's cache:
-    Zensical decides a revalidation by the second-resolution date alone (README)."""
+    Zensical decides a revalidation by the second-resolution date alone (MAINTAINING.md)."""
     path = "docs/safety.md"
     with author_loop.served(tmp_path, "zensical serve") as site:
         url = site.url + author_loop.PAGE

@@ -1,7 +1,7 @@
 """Zensical, the successor of Material for MkDocs, builds this site too.
 
 Material 9.8 announces its end of life for 2027-05-05. Zensical reads mkdocs.yml with
-these changes (listed in README), which this test applies to a derived config:
+these changes (listed in MAINTAINING.md), which this test applies to a derived config:
 """
 
 import shutil
@@ -44,6 +44,6 @@ def test_site_builds_with_zensical():
         shutil.rmtree(site, ignore_errors=True)
     assert "http1::Builder" in performance and "Hello, world!" in performance
     # Zensical does not run MkDocs hooks (yet): the Playground links stay unresolved there.
-    # When this fails, it does, and README's note on Zensical can go.
+    # When this fails, it does, and MAINTAINING.md's note on Zensical can go.
     assert "play.rust-lang.org/?version=stable" not in safety and "playground:snippets/" in safety
     assert "assets/stylesheets/extra.css" in performance

@@ -14,7 +14,7 @@ tests), then runs each part (`--only` picks some), in this order:
   blocking call in the task and with it moved to a thread.
 - frameworks, databases: the Frameworks and Databases pages' services under wrk.
 - instructions: instructions per request, counted by valgrind's callgrind.
-- reload: the author's loop of `./dev serve` (tools/author_loop.py), for README.
+- reload: the author's loop of `./dev serve` (tools/author_loop.py), for MAINTAINING.md.
 
 Each part writes docs/benchmarks/NAME.json (checked against its schema first), its chart
 docs/benchmarks/NAME.svg if it has one, and its tables between the `<!-- bench:... -->`

@@ -141,7 +141,7 @@ PARTS = {
             "reload",
             reload.run,
             reload.Reload,
-            (Table(pathlib.Path("README.md"), "reload", reload.table),),
+            (Table(pathlib.Path("MAINTAINING.md"), "reload", reload.table),),
         ),
     ]
 }

@@ -1,5 +1,5 @@
 """reload: the author's loop (tools/author_loop.py): a save, and the time until the edited text
-is in Chromium's DOM, with `./dev serve`, `mkdocs serve` and `zensical serve`; README's
+is in Chromium's DOM, with `./dev serve`, `mkdocs serve` and `zensical serve`; MAINTAINING.md's
 table."""
 
 import pathlib
