@@ -23,7 +23,8 @@ SKIPPED = {"pre", "table", "h1", "h2", "h3", "h4", "h5", "h6", "script", "style"
 BLOCKS = {"p", "li", "dd", "dt", "figcaption", "summary", "blockquote", "div", "ol", "ul"}
 # Abbreviations that end with a full stop inside a sentence.
 ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|etc|vs|cf|approx|no)\.$", re.IGNORECASE)
-SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9\"“(*`«\[_])")
+# A sentence may start with a lower-case name (psycopg, `cargo`) as well as a capital.
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Za-z0-9\"“(*`«\[_])")
 WORD = re.compile(r"[\w'’-]*\w[\w'’-]*")
 
 

@@ -1,4 +1,5 @@
-"""What the pages' start-up speed-ups (MAINTAINING.md, "Site report") rely on in Material and the browser.
+"""What the pages' start-up speed-ups (MAINTAINING.md, "Site report") rely on in Material and
+the browser.
 
 Each one fails when a Material update changes what it counts on, instead of the pages just
 getting slower or, worse, losing something a reader sees."""

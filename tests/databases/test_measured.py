@@ -105,7 +105,6 @@ def test_python_is_bound_by_its_core_and_rust_by_the_database_core():
                 assert f["server_cpu_percent"] >= 85, (name, load)
 
 
-
 def test_the_libraries_rank_the_same_in_every_load():
     results = data()["results"]
     for load in databases.LOADS:

@@ -372,8 +372,9 @@ def test_frameworks_data(tiny_run):
 
 @pytest.mark.slow
 def test_the_reload_part_runs_end_to_end(tmp_path):
-    """One save of each kind for each server (about 20 s): MAINTAINING.md's table from data that fits
-    the schema. Chromium is what tests/browser uses; the page and its marker are MAINTAINING.md's."""
+    """One save of each kind for each server (about 20 s): MAINTAINING.md's table from data
+    that fits the schema. Chromium is what tests/browser uses; the page and its marker are
+    MAINTAINING.md's."""
     require(CHROMIUM.is_file(), f"{CHROMIUM} is missing (Debian: apt-get install chromium)")
     done = subprocess.run(
         [sys.executable, "-m", "tools.benchmark", "--only", "reload", "--edits", "1"]

@@ -59,7 +59,6 @@ def test_what_the_pages_say_of_the_cpu_run_holds_in_it():
         assert speedup[faster] > 1.2, (faster, speedup)
 
 
-
 def test_what_the_concurrency_page_says_of_the_blocking_run_holds_in_it():
     """Moved to a thread, a job that waits delays the heartbeat by a millisecond or two in
     both languages; a Python job that computes delays it more (the GIL's switch interval),
@@ -72,4 +71,3 @@ def test_what_the_concurrency_page_says_of_the_blocking_run_holds_in_it():
     assert python[2] > python[1] and python[2] > rust[2]
     # "later than beside the job that waits, by about that interval" (5 ms)
     assert 2.5 <= python[2] - python[1] <= 12
-

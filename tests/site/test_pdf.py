@@ -185,7 +185,9 @@ def test_collapsed_blocks_are_printed_open(pdf_edition, lines):
     blocks = re.findall(r"<details([^>]*)>(.*?)</details>", one_page, re.S)
     assert blocks and all(re.search(r"\bopen\b", attrs) for attrs, _ in blocks)
     flat = squeezed("".join(lines))
-    summaries = {re.sub(r"<[^>]+>", "", s) for s in re.findall(r"<summary>(.*?)</summary>", one_page)}
+    summaries = {
+        re.sub(r"<[^>]+>", "", s) for s in re.findall(r"<summary>(.*?)</summary>", one_page)
+    }
     assert {"How this was measured"} <= summaries
     measured = [body for _, body in blocks if "Measured on " in body]
     assert measured

@@ -1,4 +1,5 @@
-"""The GitHub Actions workflow is one a runner would accept, and it does what MAINTAINING.md says."""
+"""The GitHub Actions workflow is one a runner would accept, and it does what MAINTAINING.md
+says."""
 
 import json
 import shutil

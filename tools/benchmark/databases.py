@@ -215,7 +215,18 @@ def table(data: dict) -> str:
         f"users, a pool of {s['pool_size']} connections in every service; {where}. wrk: "
         f"{s['connections']} connections, {s['warmup_seconds']:g} s warm-up, "
         f"{s['seconds']:g} s measured, median of {s['runs']} interleaved runs; Rust built in "
-        f"{s['rust_profile']} mode.",
+        f"{s['rust_profile']} mode."
+        + (
+            f" The in-memory figures are from the Frameworks page's run of "
+            f"{data['in_memory']['date']}"
+            + (
+                ", an earlier run the same day."
+                if data["in_memory"]["date"] == m["date"]
+                else ", another day."
+            )
+            if "in_memory" in data
+            else ""
+        ),
         "",
         "| Service | " + " | ".join(f"{label} req/s" for label in LOADS) + " |",
         "| --- |" + " --- |" * len(LOADS),
@@ -276,16 +287,10 @@ def beside_memory(data: dict) -> list[str]:
             f"| {by_load['single query']['requests_per_s']['median']:,} "
             f"| {family['POST /users']:,} | {by_load['insert']['requests_per_s']['median']:,} |"
         )
-    when = (
-        "an earlier run the same day"
-        if memory["date"] == data["machine"]["date"]
-        else "another day"
-    )
     lines += [
         "",
-        f"The in-memory figures are from the Frameworks page's run of {memory['date']}, {when} "
-        "on this shared machine, whose figures move from one run to the next (more between "
-        "days): compare them loosely.",
+        "The in-memory figures come from the Frameworks page's run. Figures move from one run to "
+        "the next, and more between days, so compare them loosely.",
     ]
     return lines
 
@@ -366,8 +371,8 @@ def summary(data: dict) -> str:
     said = []
     if "in_memory_axum_over_fastapi" in f:
         said.append(
-            f"With the users in memory (the Frameworks page's run of {data['in_memory']['date']}),"
-            f" Axum answered {times(f['in_memory_axum_over_fastapi'])} as many GETs as FastAPI."
+            f"With the users in memory, on the Frameworks page, Axum answered "
+            f"{times(f['in_memory_axum_over_fastapi'])} as many GETs as FastAPI."
         )
     cpu = f["database_cpu_single"]
     least, most = cpu["least"], cpu["most"]

@@ -285,9 +285,9 @@ def concurrency(p: Published) -> str:
                 if s["Python threads"] < 1.05
                 else f"A second Python thread made it {times(s['Python threads'])} as fast."
             ),
-            f"Python processes do use the second core ({times(s['Python processes'])} as "
-            f"fast), and so does a Rust function called from Python threads "
-            f"({times(s[PYO3])}), since it releases the GIL.",
+            f"Python processes do use the second core: two were {times(s['Python processes'])} "
+            "as fast as one. So does a Rust function called from Python threads, since it "
+            f"releases the GIL: {times(s[PYO3])} as fast.",
             "A blocking call inside async code stalls every task on that thread, in both "
             "languages. Move it to a thread: `spawn_blocking` or `asyncio.to_thread`.",
         ],
@@ -440,12 +440,14 @@ def conclusion_crud(p: Published) -> str:
 
 def production_testcycle(p: Published) -> str:
     t = test_cycle(p)
+    build = (
+        "More than four fifths" if t["build_share"] > 0.8 else f"About {fraction(t['build_share'])}"
+    )
     return (
-        f"About {fraction(t['build_share'])} of Rust's time is the build: the edited crate "
-        "compiles again, and every test target that depends on it is built and linked again."
-        if t["build_share"] < 0.8
-        else "More than four fifths of Rust's time is the build: the edited crate compiles "
-        "again, and every test target that depends on it is built and linked again."
+        f"An edit took {times(t['ratio'])} as long to test in Rust as in Python: "
+        f"{t['rust_s']:.2f} s against {t['python_s']:.2f} s. {build} of Rust's time is the "
+        "build: the edited crate compiles again, and every test target that depends on it is "
+        "built and linked again."
     )
 
 
@@ -465,7 +467,6 @@ def blocking_findings(p: Published) -> str:
     results = p["blocking"]["results"]
     rust = list(results["Rust (tokio, one thread)"].values())
     python = list(results["Python (asyncio)"].values())
-    job = p["blocking"]["settings"]
     waits = max(rust[1]["median_ms"], python[1]["median_ms"])
     return "\n".join(
         [
@@ -479,8 +480,7 @@ def blocking_findings(p: Published) -> str:
             f"{python[2]['median_ms']:.1f} ms late, against {python[1]['median_ms']:.1f} ms "
             f"beside a job that waits, and {rust[2]['median_ms']:.1f} ms in Rust. The job's "
             "thread holds the GIL, and the event loop gets it back only after the switch "
-            f"interval (5 ms by default) has passed. Job: {job['job_ms']} ms, heartbeat: "
-            f"every {job['heartbeat_ms']} ms.",
+            "interval (5 ms by default) has passed.",
         ]
     )
 
@@ -491,18 +491,19 @@ def cpu_findings(p: Published) -> str:
     return "\n".join(
         [
             (
-                f"- **Python threads gain nothing from a second core**: two took "
+                f"- **Python threads gain nothing from a second core.** Two took "
                 f"{c['two']['Python threads']:.1f} s, one {c['one']['Python threads']:.1f} s. "
                 "The GIL runs one thread's Python at a time."
                 if s["Python threads"] < 1.05
                 else f"- **Python threads** were {times(s['Python threads'])} as fast with two."
             ),
-            f"- **Python processes do** ({times(s['Python processes'])} as fast with two), at "
-            "the cost of starting interpreters and copying data between them.",
-            f"- **Rust threads do** ({times(s['Rust threads'])} as fast with two), and one Rust "
-            f"thread was already {times(c['rust_over_threads'])} as fast as one Python thread.",
-            f"- **Python threads calling the Rust function do too** ({times(s[PYO3])} as fast "
-            "with two), since it releases the GIL while it counts.",
+            f"- **Python processes do:** two were {times(s['Python processes'])} as fast as "
+            "one. The cost is starting interpreters and copying data between them.",
+            f"- **Rust threads do:** two were {times(s['Rust threads'])} as fast as one. One "
+            f"Rust thread was already {times(c['rust_over_threads'])} as fast as one Python "
+            "thread.",
+            f"- **Python threads calling the Rust function do too:** two were "
+            f"{times(s[PYO3])} as fast as one, since it releases the GIL while it counts.",
         ]
     )
 
@@ -578,18 +579,28 @@ FINDINGS = [
 # Which page shows each part's figures, and what it measures, for the Methods page's table.
 MEASURED = {
     "http": ("[Performance](performance.md#measured-requests-per-second)", "HTTP servers"),
-    "instructions": ("[Performance](performance.md#counted-instructions-per-request)",
-                     "instructions per request"),
-    "cpu": ("[Concurrency](concurrency.md#measured-the-same-computation-on-more-cores)",
-            "counting primes"),
-    "blocking": ("[Concurrency](concurrency.md#blocking-inside-async-code)",
-                 "blocking inside async code"),
+    "instructions": (
+        "[Performance](performance.md#counted-instructions-per-request)",
+        "instructions per request",
+    ),
+    "cpu": (
+        "[Concurrency](concurrency.md#measured-the-same-computation-on-more-cores)",
+        "counting primes",
+    ),
+    "blocking": (
+        "[Concurrency](concurrency.md#blocking-inside-async-code)",
+        "blocking inside async code",
+    ),
     "frameworks": ("[Frameworks](frameworks.md#measured)", "web frameworks"),
     "databases": ("[Databases](databases.md#measured)", "services on PostgreSQL"),
-    "testcycle": ("[In production](production.md#how-long-a-change-takes-to-test)",
-                  "edit to green tests"),
-    "logging": ("[In production](production.md#what-logging-every-request-costs)",
-                "a log line per request"),
+    "testcycle": (
+        "[In production](production.md#how-long-a-change-takes-to-test)",
+        "edit to green tests",
+    ),
+    "logging": (
+        "[In production](production.md#what-logging-every-request-costs)",
+        "a log line per request",
+    ),
 }
 
 

@@ -143,8 +143,6 @@ def testcycle_table(data: dict) -> str:
             f"| {name} | **{t['median_s']:.2f} s** ({t['min_s']:.2f}–{t['max_s']:.2f}) "
             f"| {build} | {f['test_median_s']:.2f} s |"
         )
-    ratio = r[RUST]["total"]["median_s"] / r[PYTHON]["total"]["median_s"]
-    lines += ["", f"Edit to green in Rust took {ratio:.1f} times as long as in Python."]
     return "\n".join(lines)
 
 
