@@ -134,14 +134,6 @@ def test_database_cpu_follows_the_statements_table():
     assert [trips[name] for name in by_cpu] == sorted(trips[name] for name in by_cpu), (cpu, trips)
 
 
-@pytest.mark.parametrize("page", ["performance.md", "frameworks.md"])
-def test_other_pages_quote_the_measured_gap(page):
-    text = " ".join((ROOT / "docs" / page).read_text().split())
-    assert databases.quotes(data())["gap"] in text, (
-        f"docs/{page} should say: {databases.quotes(data())['gap']}"
-    )
-
-
 @pytest.mark.slow
 def test_the_benchmarks_postgresql_and_all_it_forks_keep_to_their_cpu():
     """Pinned at start, not afterwards: a backend that ends while the tree is being pinned

@@ -322,7 +322,7 @@ def test_behaviour_table(users_argv, outputs):
     lines += [
         "",
         "Where the answers differ: a JSON body sent without `Content-Type: application/json` "
-        f"gets {by_status(columns, 'JSON sent without Content-Type')}; an id that is not an "
+        f"gets {by_status(columns, 'JSON sent without Content-Type')}. An id that is not an "
         f"integer gets {by_status(columns, 'id not an integer')}.",
     ]
     outputs.file(TABLE, "\n".join(lines) + "\n")

@@ -336,23 +336,6 @@ def times(ratio: float) -> str:
     return f"{ratio:.1f} times" if ratio < 10 else f"{ratio:.0f} times"
 
 
-def quotes(data: dict) -> dict[str, str]:
-    """Sentences other pages quote; tests/databases/test_measured.py finds each one there."""
-    f = figures(data)
-    one, twenty = f["single query"], f["20 queries"]
-    gap = (
-        f"with one PostgreSQL query per request the faster Rust service answered "
-        f"{times(one['rust_over_python'])} as many requests as the faster Python one, and with "
-        f"twenty queries per request {times(twenty['rust_over_python'])}"
-    )
-    memory = (
-        f", against {times(f['in_memory_axum_over_fastapi'])} with the users in memory"
-        if "in_memory_axum_over_fastapi" in f
-        else ""
-    )
-    return {"gap": gap + memory}
-
-
 def summary(data: dict) -> str:
     """The page's reading of the figures, worded from them (the tests re-render it)."""
     f = figures(data)

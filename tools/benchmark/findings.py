@@ -522,13 +522,63 @@ def granian(p: Published) -> str:
     servers = p["http"]["servers"]
     order = sorted(servers, key=lambda n: rps(servers[n]))
     place = (
-        "between the pure-Python stack and the Rust sample"
+        "which is why it lands between the pure-Python stack and the Rust sample"
         if order.index(PLAIN_UVICORN) < order.index(GRANIAN) < order.index(RUST_HELLO)
-        else "where the table shows"
+        else "and lands where the table shows"
     )
     return (
         "- **granian moves the HTTP work into Rust** but still calls the Python app for every "
-        f"request. It served {rps(servers[GRANIAN]):,.0f} requests per second, {place}."
+        f"request, {place}."
+    )
+
+
+def http_finding(p: Published) -> str:
+    h = hello(p)
+    servers = p["http"]["servers"]
+    python = [n for n in servers if n.startswith("Python")]
+    best = max(python, key=lambda n: rps(servers[n]))
+    return (
+        f"The Rust sample answered {times(h['over_uvicorn'])} as many requests as uvicorn with "
+        f"httptools and uvloop, and spent {fraction(1 / h['cpu_ratio'])} of its CPU time on "
+        f"each. The fastest Python server was {best.removeprefix('Python: ')}, at "
+        f"{rps(servers[best]) / h['rust_rps']:.0%} of the Rust sample's requests."
+    )
+
+
+def instructions_finding(p: Published) -> str:
+    counted = p["instructions"]["servers"]
+    fast = counted[FAST_UVICORN]["median"] / counted[RUST_HELLO]["median"]
+    axum, fastapi = counted["Axum"]["median"], counted["FastAPI (uvicorn)"]["median"]
+    return (
+        f"uvicorn with httptools and uvloop ran {times(fast)} as many instructions per request "
+        f"as the Rust sample. Among the Frameworks page's services, FastAPI ran "
+        f"{times(fastapi / axum)} as many as Axum."
+    )
+
+
+def hello_world_caveat(p: Published) -> str:
+    g = gap(p)
+    memory = f", against {times(g['memory'])} with the users in memory" if g["memory"] else ""
+    return (
+        "- **It is a hello-world.** Each request does almost no work, so the figures measure "
+        "the cost of the HTTP stack itself: parsing, the event loop, the call into the "
+        "application. A handler that queries a database or renders a template adds its own "
+        "time to every request, in both languages, and the gap shrinks. On the "
+        "[Databases](databases.md) page, with one PostgreSQL query per request, the faster "
+        f"Rust service answered {times(g['one'])} as many requests as the faster Python one. "
+        f"With twenty queries it answered {times(g['twenty'])} as many{memory}."
+    )
+
+
+def database_caveat(p: Published) -> str:
+    g = gap(p)
+    memory = f", against {times(g['memory'])} here in memory" if g["memory"] else ""
+    return (
+        "- A real service also waits on a database or on other services, and that narrows "
+        "every gap. On the [Databases](databases.md) page, with one PostgreSQL query per "
+        f"request, the faster Rust service answered {times(g['one'])} as many requests as the "
+        f"faster Python one. With twenty queries it answered {times(g['twenty'])} as "
+        f"many{memory}."
     )
 
 
@@ -557,13 +607,17 @@ PAGES = ROOT / "docs"
 FINDINGS = [
     Finding(pathlib.Path("docs/index.md"), "home", home),
     Finding(pathlib.Path("docs/performance.md"), "performance-in-short", performance),
+    Finding(pathlib.Path("docs/performance.md"), "http-finding", http_finding),
+    Finding(pathlib.Path("docs/performance.md"), "hello-world-caveat", hello_world_caveat),
     Finding(pathlib.Path("docs/performance.md"), "performance-granian", granian),
+    Finding(pathlib.Path("docs/performance.md"), "instructions-finding", instructions_finding),
     Finding(pathlib.Path("docs/performance.md"), "instructions-reading", instructions_reading),
     Finding(pathlib.Path("docs/concurrency.md"), "concurrency-in-short", concurrency),
     Finding(pathlib.Path("docs/concurrency.md"), "blocking-findings", blocking_findings),
     Finding(pathlib.Path("docs/concurrency.md"), "cpu-findings", cpu_findings),
     Finding(pathlib.Path("docs/frameworks.md"), "frameworks-in-short", frameworks),
     Finding(pathlib.Path("docs/frameworks.md"), "uvicorn-extras", uvicorn_extras),
+    Finding(pathlib.Path("docs/frameworks.md"), "database-caveat", database_caveat),
     Finding(pathlib.Path("docs/databases.md"), "databases-in-short", databases_box),
     Finding(pathlib.Path("docs/databases.md"), "databases-findings", databases_findings),
     Finding(pathlib.Path("docs/production.md"), "production-in-short", production_box),

@@ -201,7 +201,7 @@ def summary(data: dict) -> str:
     results = data["results"]
     rust = [n for n, f in results.items() if "binary_mib" in f]
     python = [n for n in results if n not in rust]
-    sentences = []
+    items = []
     for endpoint, verb in (("GET /users/1", "GET"), ("POST /users", "POST")):
         runs = {n: results[n][endpoint]["requests_per_s"] for n in rust}
         group = alike(runs)
@@ -209,26 +209,26 @@ def summary(data: dict) -> str:
         if len(group) > 1:
             low = min(runs[n]["median"] for n in group)
             gap = 100 * (runs[fastest]["median"] / low - 1)
-            sentences.append(
-                f"For {verb}, {render.names(group)} cannot be told apart: their medians are "
-                f"within {gap:.0f} % of each other and their runs overlap."
+            items.append(
+                f"For {verb}, {render.names(group)} cannot be told apart. Their medians are "
+                f"within {gap:.0f} % of each other, and their runs overlap."
             )
         else:
             second = max((n for n in rust if n != fastest), key=lambda n: runs[n]["median"])
             gap = 100 * (runs[fastest]["median"] / runs[second]["median"] - 1)
             overlap = runs[second]["max"] >= runs[fastest]["min"]
-            sentences.append(
-                f"For {verb}, {fastest} leads: {gap:.0f} % more requests than {second}, "
-                + ("though some of their runs overlap." if overlap else "and no run overlaps.")
+            items.append(
+                f"For {verb}, {fastest} leads, with {gap:.0f} % more requests than {second}. "
+                + ("Some of their runs overlap." if overlap else "No run of theirs overlaps.")
             )
     get = {n: results[n]["GET /users/1"] for n in results}
     slowest = min(rust, key=lambda n: get[n]["requests_per_s"]["median"])
     best = max(rust, key=lambda n: get[n]["requests_per_s"]["median"])
     share = get[slowest]["requests_per_s"]["median"] / get[best]["requests_per_s"]["median"]
     cpu = get[slowest]["server_cpu_us_per_request"] / get[best]["server_cpu_us_per_request"]
-    sentences.append(
-        f"{slowest} served {100 * share:.0f} % of {best}'s GET requests on the same core, and "
-        f"spent {cpu:.1f} times its CPU time on each."
+    items.append(
+        f"{slowest} served {100 * share:.0f} % of {best}'s GET requests on the same core. It "
+        f"spent {cpu:.1f} times {best}'s CPU time on each."
     )
 
     def times(python_name: str) -> str:
@@ -238,29 +238,28 @@ def summary(data: dict) -> str:
 
     rss = [get[n]["peak_rss_mib"] for n in rust]
     py_rss = [get[n]["peak_rss_mib"] for n in python]
-    sentences.append(
+    items.append(
         "Each Rust service served "
-        + " and ".join(times(n) for n in python)
-        + f" GET requests, using {min(rss):.1f} to {max(rss):.1f} MiB of memory at its peak, "
-        f"where the Python services used {min(py_rss):.1f} to {max(py_rss):.1f} MiB."
+        + ", and ".join(times(n) for n in python)
+        + f" GET requests. A Rust service used {min(rss):.1f} to {max(rss):.1f} MiB of memory "
+        f"at its peak; the Python services used {min(py_rss):.1f} to {max(py_rss):.1f} MiB."
     )
     start = {n: results[n]["startup_ms"] for n in results}
-    sentences.append(
+    items.append(
         f"A Rust service answered its first request {min(start[n] for n in rust):.0f} to "
-        f"{max(start[n] for n in rust):.0f} ms after it was started, a Python one after "
+        f"{max(start[n] for n in rust):.0f} ms after it started. A Python one took "
         f"{min(start[n] for n in python):.0f} to {max(start[n] for n in python):.0f} ms."
     )
     builds = {n: results[n].get("clean_release_build_s") for n in rust}
     if all(b is not None for b in builds.values()):
         order = sorted(rust, key=lambda n: builds[n])
-        sentences.append(
-            "The price is paid at build time: a release build from an empty target directory "
+        items.append(
+            "The price is paid at build time. A release build from an empty target directory "
             "took "
             + render.names([f"{builds[n]:.0f} s for {n}" for n in order])
             + f", on {data['machine']['cores']} cores."
         )
-    text = " ".join(sentences)
-    return "What they show, on this machine: " + text[0].lower() + text[1:]
+    return "What the run shows:\n\n" + "\n".join(f"- {item}" for item in items)
 
 
 def choosing_cell(figures: dict) -> str:
