@@ -245,7 +245,8 @@ def home(p: Published) -> str:
             f"**What your team gives up.** An OpenAPI document written for you, validation that "
             f"reports every bad field, and quick test runs: an edit took "
             f"{times(t['ratio'])} as long to test in Rust. In return, the compiler refuses "
-            f"unhandled errors, and a log line costs {fraction(1 / log['ratio'])} of the CPU. "
+            f"unhandled errors, and a log line costs {fraction(1 / log['ratio'])} of Python's CPU "
+            "time. "
             "[In production](production.md)",
         ],
     )
