@@ -380,14 +380,23 @@ def out_of_descriptors(argv: list[str], files: int = 48) -> None:
     """Run `argv` with an open-files limit of `files` and more clients than that: accept
     fails (EMFILE), and a loop that retried at once would spin on a core (libuv, under
     uvloop, accepts and drops such clients instead). Once they leave, the server must answer
-    again."""
+    again. A server with a short listen queue (socketserver's backlog of 5, which holds six
+    on Linux) fills that too, and the kernel then drops the next client's SYN until it
+    accepts again: a connection not made in 2 s (the kernel tries again after 1 s) means the
+    server is out, and no more clients come. The 2 ms between clients let such a server take
+    each before the next arrives, where a full queue would cost that client a second."""
     # Imported here: the benchmark's processes module starts its servers with this module's.
     from tools.benchmark import processes as accounting
 
     limited = ["prlimit", f"--nofile={files}:{files}", *argv]
     with running(limited) as server, contextlib.ExitStack() as clients:
         for _ in range(files + 20):
-            clients.enter_context(socket.create_connection(("127.0.0.1", server.port)))
+            try:
+                address = ("127.0.0.1", server.port)
+                clients.enter_context(socket.create_connection(address, timeout=2))
+            except TimeoutError:
+                break
+            time.sleep(0.002)
         processes = accounting.tree(server.process)  # gunicorn's worker is the one that accepts
         time.sleep(1)  # it takes what it can, then runs out
         before = accounting.cpu_by_pid(processes)

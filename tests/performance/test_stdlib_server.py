@@ -1,12 +1,15 @@
 """The standard-library baseline of the Performance page's benchmark."""
 
+import contextlib
 import signal
 import socket
 import struct
 import sys
 import time
 
-from harness.servers import check_listening_output, running
+import pytest
+
+from harness.servers import check_listening_output, out_of_descriptors, running
 from harness.support import sample_of
 
 SAMPLE = sample_of(__file__)
@@ -37,6 +40,39 @@ def test_a_client_that_hangs_up_prints_no_traceback():
         assert server.request()[0] == 200
         status, _, stderr, *_ = server.stop(signal.SIGINT)
     assert status == 0 and stderr == ""
+
+
+@pytest.mark.slow
+def test_out_of_file_descriptors_it_waits_and_recovers():
+    """socketserver (3.11) drops accept's EMFILE without a word (_handle_request_noblock's
+    `except OSError: return`) and polls again at once (serve_forever), and the poll reports
+    the queued client again: without the sample's second of waiting it spins on a core."""
+    out_of_descriptors(ARGV)
+
+
+OUT = "accept failed, retrying in 1 s: [Errno 24] Too many open files"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_stop_during_the_wait_is_not_delayed(sig):
+    """Out of file descriptors, it waits a second before it accepts again; a stop in that
+    second ends the wait. 16 descriptors: 12 clients taken (stdin, stdout, stderr and the
+    listening socket hold the other 4), the rest queued, within the six the queue holds."""
+    limited = ["prlimit", "--nofile=16:16", *ARGV]
+    with running(limited) as server, contextlib.ExitStack() as clients:
+        for _ in range(16):
+            clients.enter_context(socket.create_connection(("127.0.0.1", server.port), 5))
+        deadline = time.monotonic() + 10
+        while OUT not in server.stderr():  # printed just before the wait
+            assert time.monotonic() < deadline, f"it did not run out: {server.stderr()}"
+            time.sleep(0.01)
+        stopped = server.stop(sig)
+    # The line is seen within about 10 ms of its writing, so a wait not cut short would
+    # take more than 0.9 s.
+    assert stopped.seconds < 0.5, f"exited {stopped.seconds:.2f} s after the signal"
+    assert stopped.status == 0
+    assert set(stopped.stderr.splitlines()) == {OUT}
 
 
 def test_output_shown_on_the_page(outputs):

@@ -1,14 +1,19 @@
 """'Hello, world!' with the standard library only: a thread per connection."""
 
 import contextlib
+import errno
 import os
 import signal
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 BODY = b"Hello, world!"
 GRACE = 2.0  # seconds that shutdown waits for answers already under way
+# What accept() fails with when the process or the machine runs out of file
+# descriptors, buffers or memory: the errors asyncio waits a second after.
+OUT_OF_RESOURCES = (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM)
 
 
 class Hello(BaseHTTPRequestHandler):
@@ -56,6 +61,19 @@ class Server(ThreadingHTTPServer):
     def wait_for_answers(self, timeout: float) -> None:
         with self.changed:
             self.changed.wait_for(lambda: self.in_progress == 0, timeout)
+
+    def get_request(self):
+        try:
+            return super().get_request()
+        except OSError as err:
+            # socketserver ignores a failed accept and accepts again at once.
+            # Out of file descriptors, say, the client stays queued, so that
+            # would fail again at once, on a full core: wait a second first
+            # (Ctrl+C and SIGTERM cut the wait short).
+            if err.errno in OUT_OF_RESOURCES:
+                print(f"accept failed, retrying in 1 s: {err}", file=sys.stderr)
+                time.sleep(1)
+            raise
 
     def handle_error(self, request, client_address) -> None:
         if not isinstance(sys.exception(), ConnectionError):
