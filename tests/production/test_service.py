@@ -1,15 +1,18 @@
 """The Production page's service, in Axum (snippets/production/service_axum) and in FastAPI
 (service_fastapi), run as real processes: the Frameworks page's request suite, a log line per
 request with the same fields in both, settings refused before it listens, stops within the
-grace period, and in-process test suites that mirror each other. The OpenAPI documents and
-the fuzzing are in test_openapi.py."""
+grace period (also while out of file descriptors), and in-process test suites that mirror each
+other. The OpenAPI documents and the fuzzing are in test_openapi.py."""
 
 import contextlib
+import datetime
 import http.client
 import json
 import re
 import signal
+import socket
 import subprocess
+import time
 
 import pytest
 
@@ -20,6 +23,7 @@ from harness.servers import (
     GRACE,
     STOP_BOUND,
     left_behind,
+    out_of_descriptors,
     running,
     stop_with_a_request_in_progress,
 )
@@ -207,6 +211,55 @@ def test_a_shorter_grace_period_is_honoured(name, client, service_argv):
     assert stopped.seconds < (AWKWARD_STOP_BOUND if uvicorn else grace + ALLOWANCE), stopped.seconds
     if uvicorn:
         stopped.check_grace(grace)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", services())
+def test_out_of_file_descriptors_it_waits_and_recovers(name, service_argv, monkeypatch):
+    monkeypatch.setenv("APP_PORT", "0")  # the port, as the services take it
+    out_of_descriptors(service_argv(name))
+
+
+# Out of file descriptors, how long the Axum service waits before it accepts again (main.rs).
+BACK_OFF = 1.0
+
+
+def back_off_began(server, within: float = 0.25, timeout: float = 15) -> float:
+    """When the server began a back-off (the time stamp of its `accept failed` line), for a
+    line written less than `within` s ago: a stop sent now comes early in the back-off."""
+    seen = len(server.stdout_lines)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        fresh = server.stdout_lines[seen:]
+        seen += len(fresh)
+        for line in fresh:
+            logged = json.loads(line)
+            if logged["message"].startswith("accept failed"):
+                began = datetime.datetime.fromisoformat(logged["timestamp"]).timestamp()
+                if time.time() - began < within:
+                    return began
+        time.sleep(0.01)
+    raise AssertionError(f"no `accept failed` line within {timeout} s:\n{server.stdout()}")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_stop_during_the_accept_back_off_is_not_delayed(service_argv, sig):
+    """Out of file descriptors (as in out_of_descriptors), the Axum service waits a second
+    before it accepts again; a stop in that second ends the wait, so it exits before the
+    second is up. (uvicorn has no such wait: uvloop accepts and drops the clients.)"""
+    files = 48
+    limited = ["prlimit", f"--nofile={files}:{files}", *service_argv("Axum")]
+    with running(limited, env=FREE_PORT) as server, contextlib.ExitStack() as clients:
+        for _ in range(files + 20):
+            clients.enter_context(socket.create_connection(("127.0.0.1", server.port)))
+        began = back_off_began(server)
+        stopped = server.stop(sig)
+        exited = time.time()  # at the latest
+    assert stopped.status == 0, stopped.stderr
+    took = exited - began
+    assert took < BACK_OFF, f"exited {took:.2f} s after its {BACK_OFF} s back-off began"
+    assert left_behind(server) == []
 
 
 def test_the_in_process_tests_are_the_same_in_both_languages():

@@ -17,6 +17,22 @@ use tokio::signal::unix::{SignalKind, signal};
 /// How long a client has to send a whole request head.
 const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// A failed accept that is about one client only (it gave up before its
+/// connection was taken, or its network went away: accept(2) says to retry
+/// at once on those): the next accept can go ahead at once.
+fn is_per_connection(err: &std::io::Error) -> bool {
+    use std::io::ErrorKind::*;
+    matches!(
+        err.kind(),
+        ConnectionRefused
+            | ConnectionAborted
+            | ConnectionReset
+            | NetworkDown
+            | NetworkUnreachable
+            | HostUnreachable
+    )
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let settings = Settings::from_env()?;
@@ -46,11 +62,16 @@ async fn main() -> anyhow::Result<()> {
         let stream = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => stream,
+                Err(err) if is_per_connection(&err) => continue,
+                // Out of file descriptors, say: the client stays queued, and
+                // accepting again at once would fail again at once.
                 Err(err) => {
-                    // Out of file descriptors, say: wait before trying again.
-                    tracing::warn!(%err, "accept failed");
-                    tokio::time::sleep(Duration::from_secs(1)).await;
-                    continue;
+                    tracing::warn!(%err, "accept failed, retrying in 1 s");
+                    let pause = tokio::time::sleep(Duration::from_secs(1));
+                    tokio::select! {
+                        () = pause => continue,
+                        () = &mut stop => break,
+                    }
                 }
             },
             () = &mut stop => break,
