@@ -1,7 +1,8 @@
 """The PDF edition's one page (mkdocs.print.yml): what the screen keeps behind a click is
 laid out for paper. Every content tab's block is shown under its label (on screen only the
-chosen tab is), every collapsed block (`??? note`) is printed open, the cover gets the edition's date and the Home page's versions table, and
-no image waits to be scrolled to. It acts only on the page mkdocs-print-site-plugin makes."""
+chosen tab is), every collapsed block (`??? note`) is printed open, the cover gets the
+edition's date and the Home page's versions table, and no image waits to be scrolled to.
+It acts only on the page mkdocs-print-site-plugin makes."""
 
 import datetime
 import pathlib
