@@ -168,6 +168,30 @@ def test_a_setting_that_does_not_fit_stops_it_before_it_listens(
 
 
 @pytest.mark.parametrize("name", services())
+def test_every_bad_setting_is_named_in_python_only_the_first_in_rust(name, service_argv):
+    """The page: pydantic reports every field that does not fit, figment stops at the first."""
+    bad = {"APP_PORT": "eighty", "APP_LOG_LEVEL": "loud", "APP_GRACE_SECONDS": "nan"}
+    done = subprocess.run(
+        service_argv(name),
+        env=transcripts.environment(bad),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 1, done
+    named = [
+        variable
+        for variable in bad
+        if f"{variable}=" in done.stderr or f'key "{variable.removeprefix("APP_")}"' in done.stderr
+    ]
+    if name == "FastAPI":
+        assert named == list(bad), done.stderr
+    else:
+        assert len(named) == 1, done.stderr
+
+
+@pytest.mark.parametrize("name", services())
 def test_a_port_in_use_is_refused_with_the_reason(name, service_argv):
     with running(service_argv(name), env=FREE_PORT) as first:
         done = subprocess.run(
