@@ -12,7 +12,7 @@ from unittest import mock
 import material.templates  # noqa: F401  (sets NO_MKDOCS_2_WARNING once, here, not in a test)
 import pytest
 
-from harness import support, toolchain
+from harness import reader_view, support, toolchain
 from harness.reader_view import INCLUDED_FROM, ReaderViewParser
 from harness.support import IN_CI, ROOT, checked, require
 from tools import pyo3_module
@@ -95,7 +95,7 @@ def pytest_sessionfinish(session, exitstatus):
                 "Not a whole run (tests selected): every-block-checked was not held to it."
             )
         return
-    missing = support.unchecked(pathlib.Path(os.environ[support.RECORD]))
+    missing = reader_view.unchecked(pathlib.Path(os.environ[support.RECORD]))
     if missing:
         if terminal:
             terminal.write("\n")

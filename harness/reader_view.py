@@ -7,14 +7,16 @@ lifted to the top level (one line for one line, so line numbers hold) and every 
 by pymdownx.snippets itself, set up exactly as mkdocs.yml sets it up for the site.
 """
 
+import dataclasses
 import functools
+import pathlib
 import re
 
 import markdown
 from markdown_it import MarkdownIt
 from mkdocs.config import load_config
 
-from harness.support import INCLUDE, ROOT
+from harness.support import INCLUDE, PAGES, ROOT, checked_in
 
 # `=== "Tab"`, `!!! note`, `??? note`, `???+ note`: their bodies are indented four spaces.
 CONTAINER = re.compile(r"^(?P<indent> *)(?:===|!!!|\?\?\?\+?)[ \t]")
@@ -71,3 +73,55 @@ class ReaderViewParser(MarkdownIt):
                 if files:
                     INCLUDED_FROM[token.content.lstrip("\n")] = files
         return tokens
+
+
+# --- code blocks of a page --------------------------------------------------------------
+
+TITLE = re.compile(r'title="(?P<path>[^"]+)"')
+
+
+@dataclasses.dataclass
+class Block:
+    line: int  # where the fence opens in the page, 1-based
+    lang: str
+    title: str | None
+    source: str  # the block as written in the page
+    rendered: str  # as the reader sees and copies it: includes filled, markers hidden
+
+
+def code_blocks(page: pathlib.Path) -> list[Block]:
+    blocks = []
+    for token in MarkdownIt("commonmark").parse(lift_containers(page.read_text())):
+        if token.type == "fence":
+            info = token.info.strip("{} ").split()
+            lang = info[0].lstrip(".") if info else ""
+            title = TITLE.search(token.info)
+            blocks.append(
+                Block(
+                    token.map[0] + 1,
+                    lang,
+                    title["path"] if title else None,
+                    token.content,
+                    as_rendered(token.content),
+                )
+            )
+    return blocks
+
+
+def shown(page: pathlib.Path):
+    """(block, include path) of each block, or (block, None) where it is not one include."""
+    for block in code_blocks(page):
+        includes = INCLUDE.findall(block.source)
+        one = len(includes) == 1 and len(block.source.strip().splitlines()) == 1
+        yield block, (ROOT / includes[0]).resolve() if one else None
+
+
+def unchecked(record: pathlib.Path) -> list[str]:
+    """Each block on a page whose file no process of the run recorded."""
+    seen = checked_in(record)
+    return [
+        f"{page.relative_to(ROOT)}, line {block.line}: {path.relative_to(ROOT)}"
+        for page in PAGES
+        for block, path in shown(page)
+        if path is not None and path not in seen
+    ]

@@ -28,8 +28,8 @@ import psutil
 import pytest
 
 from harness import http_probes, transcripts
+from harness.processes import cpu_by_pid, cpu_since, stop_with_parent, tree
 from harness.support import ROOT
-from tools.postgres import stop_with_parent
 
 LISTENING = re.compile(r"Listening on http://127\.0\.0\.1:(\d+)\n")
 # Every server sample's grace period, as the pages state it; what a process may take beyond
@@ -385,9 +385,6 @@ def out_of_descriptors(argv: list[str], files: int = 48) -> None:
     accepts again: a connection not made in 2 s (the kernel tries again after 1 s) means the
     server is out, and no more clients come. The 2 ms between clients let such a server take
     each before the next arrives, where a full queue would cost that client a second."""
-    # Imported here: the benchmark's processes module starts its servers with this module's.
-    from tools.benchmark import processes as accounting
-
     limited = ["prlimit", f"--nofile={files}:{files}", *argv]
     with running(limited) as server, contextlib.ExitStack() as clients:
         for _ in range(files + 20):
@@ -397,11 +394,11 @@ def out_of_descriptors(argv: list[str], files: int = 48) -> None:
             except TimeoutError:
                 break
             time.sleep(0.002)
-        processes = accounting.tree(server.process)  # gunicorn's worker is the one that accepts
+        processes = tree(server.process)  # gunicorn's worker is the one that accepts
         time.sleep(1)  # it takes what it can, then runs out
-        before = accounting.cpu_by_pid(processes)
+        before = cpu_by_pid(processes)
         time.sleep(3)
-        busy = accounting.cpu_since(before, processes)
+        busy = cpu_since(before, processes)
         assert busy < 0.5, f"{busy:.2f} CPU seconds in 3 s, out of descriptors: it spins"
         clients.close()
         deadline = time.monotonic() + 10

@@ -1,7 +1,6 @@
 """What the tests and tools share: where the repository is, how a missing tool is reported,
 the code blocks of a page as a reader sees them, and which shown files a run really checked."""
 
-import dataclasses
 import hashlib
 import os
 import pathlib
@@ -110,64 +109,7 @@ def checked_in(record: pathlib.Path) -> set[pathlib.Path]:
     }
 
 
-def unchecked(record: pathlib.Path) -> list[str]:
-    """Each block on a page whose file no process of the run recorded."""
-    seen = checked_in(record)
-    return [
-        f"{page.relative_to(ROOT)}, line {block.line}: {path.relative_to(ROOT)}"
-        for page in PAGES
-        for block, path in shown(page)
-        if path is not None and path not in seen
-    ]
-
-
-# --- code blocks of a page --------------------------------------------------------------
-
-TITLE = re.compile(r'title="(?P<path>[^"]+)"')
-
-
-@dataclasses.dataclass
-class Block:
-    line: int  # where the fence opens in the page, 1-based
-    lang: str
-    title: str | None
-    source: str  # the block as written in the page
-    rendered: str  # as the reader sees and copies it: includes filled, markers hidden
-
-
-def code_blocks(page: pathlib.Path) -> list[Block]:
-    # Imported here: reader_view imports this module for ROOT.
-    from markdown_it import MarkdownIt
-
-    from harness.reader_view import as_rendered, lift_containers
-
-    blocks = []
-    for token in MarkdownIt("commonmark").parse(lift_containers(page.read_text())):
-        if token.type == "fence":
-            info = token.info.strip("{} ").split()
-            lang = info[0].lstrip(".") if info else ""
-            title = TITLE.search(token.info)
-            blocks.append(
-                Block(
-                    token.map[0] + 1,
-                    lang,
-                    title["path"] if title else None,
-                    token.content,
-                    as_rendered(token.content),
-                )
-            )
-    return blocks
-
-
 INCLUDE = re.compile(r"""^[ \t]*-+8<-+[ \t]+["'](?P<path>[^"':]+)""", re.MULTILINE)
-
-
-def shown(page: pathlib.Path):
-    """(block, include path) of each block, or (block, None) where it is not one include."""
-    for block in code_blocks(page):
-        includes = INCLUDE.findall(block.source)
-        one = len(includes) == 1 and len(block.source.strip().splitlines()) == 1
-        yield block, (ROOT / includes[0]).resolve() if one else None
 
 
 def process_state() -> dict[str, object]:

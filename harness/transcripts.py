@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 import pytest
 
-from harness.support import ROOT, checked, replace_between
+from harness.support import ROOT, TARGET, checked, replace_between
 
 REWRITE_COMMAND = "./dev test --update-outputs"
 # The first line of a generated Markdown file (an HTML comment may not hold "--").
@@ -67,7 +67,49 @@ def split(command: str, python: str = sys.executable) -> tuple[dict[str, str], l
 
 
 def argv(command: str) -> list[str]:
-    return split(command)[1]
+    """A server's command, as run in the workspace: see built()."""
+    return built(split(command)[1])
+
+
+def package(args: list[str]) -> str | None:
+    """The package a cargo command names with -p (or --package)."""
+    for flag, name in zip(args, args[1:], strict=False):
+        if flag in ("-p", "--package"):
+            return name
+    return None
+
+
+# What `cargo run` may be given here besides -p NAME: none of them changes what it builds.
+RUN_OPTIONS = {"-q", "--quiet", "--locked"}
+
+
+def built(args: list[str]) -> list[str]:
+    """`cargo run -q -p NAME -- ARGS` in the workspace, as the program it would run: the
+    session's build of NAME (conftest.py's rust_binaries). cargo run would first resolve
+    NAME's features on its own, unlike the session's one build of every sample, and build
+    the crates whose features differ (50 for Actix-web): minutes on a new machine, inside a
+    test, holding cargo's lock on every other test's build. The command itself, build and
+    all, runs in a reader's copy of the project: tests/site/test_copy_paste.py."""
+    if args[:2] != ["cargo", "run"]:
+        return args
+    options, rest = args[2:], []
+    if "--" in options:
+        at = options.index("--")
+        options, rest = options[:at], options[at + 1 :]
+    name = package(options)
+    if name is None:
+        raise ValueError("`cargo run` without -p NAME: the workspace has many binaries")
+    others = set(options) - RUN_OPTIONS - {"-p", "--package", name}
+    if others:
+        raise ValueError(f"`cargo run` with {others}: teach transcripts.built what it builds")
+    binary = TARGET / "debug" / name
+    if not binary.is_file():
+        pytest.fail(
+            f"no build of {name} at {binary}: the rust_binaries fixture builds every sample "
+            "before a test runs one (ask for it)",
+            pytrace=False,
+        )
+    return [str(binary), *rest]
 
 
 # Set on the tests' machine, not in a reader's terminal: what a failing program prints.
@@ -97,6 +139,8 @@ def run(
     environment; with `; echo $?` at its end, its exit status is printed after it and it may
     fail, as in a shell. `cwd`'s path, where it prints it, reads `…/`."""
     assignments, args = split(command, python)
+    if cwd == ROOT:
+        args = built(args)
     done = subprocess.run(
         [*args, *extra],
         cwd=cwd,

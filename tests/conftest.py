@@ -47,26 +47,44 @@ def packages_tested(items) -> list[str]:
     ]
 
 
+def cargo_test_builds(packages: list[str]) -> list[list[str]]:
+    """The `cargo test` commands that the output files of these packages show, as the build
+    each needs: `cargo test --no-run` with the same selection resolves the same features,
+    so the command a test then runs finds its build done."""
+    builds = []
+    for path in sorted((ROOT / "snippets").rglob("output*.txt")):
+        for step in transcripts.read(path):
+            _, args = transcripts.split(step.command)
+            if args[:2] == ["cargo", "test"] and transcripts.package(args) in packages:
+                builds.append(["cargo", "test", "--no-run", "--locked", *args[2:]])
+    return builds
+
+
 @pytest.fixture(scope="session")
 def rust_binaries(request, rust_toolchain) -> pathlib.Path:
-    """Build the samples of the topics under test, once per session; cargo's own errors
-    name the broken file."""
+    """Build the samples of the topics under test, once per session, and every test build
+    their output files run: no test waits on cargo (transcripts.built says why). cargo's own
+    errors name the broken file."""
     packages = packages_tested(request.session.items)
     # SQLx's macros check queries against DATABASE_URL when it is set: a test that sets it to
     # a server it has stopped, and is the first to need the build, broke it. The build reads
     # the checked-in query data instead, whichever test comes first.
     env = {name: value for name, value in os.environ.items() if name != "DATABASE_URL"}
-    done = subprocess.run(
+    for command in [
         ["cargo", "build", "--locked", *(f"--package={name}" for name in packages)],
-        cwd=ROOT,
-        env=env | {"SQLX_OFFLINE": "true"},
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    if done.returncode != 0:
-        pytest.fail(f"cargo build failed:\n{done.stderr}", pytrace=False)
+        *cargo_test_builds(packages),
+    ]:
+        done = subprocess.run(
+            command,
+            cwd=ROOT,
+            env=env | {"SQLX_OFFLINE": "true"},
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+        if done.returncode != 0:
+            pytest.fail(f"`{' '.join(command)}` failed:\n{done.stderr}", pytrace=False)
     return TARGET / "debug"
 
 

@@ -1,5 +1,6 @@
 """The harness's own checks fail on the defects they name."""
 
+import ast
 import datetime
 import json
 import os
@@ -11,9 +12,10 @@ import time
 import psutil
 import pytest
 
-from harness import support
+from harness import reader_view, support
+from harness.reader_view import shown
 from harness.servers import UVICORN_GAVE_UP, left_behind, running, written
-from harness.support import PAGES, ROOT, shown
+from harness.support import PAGES, ROOT
 
 # Serves on a free port, and forks a child that ignores Ctrl+C and keeps the listening
 # socket: what a worker that outlives its parent looks like.
@@ -98,10 +100,10 @@ def test_a_shown_file_that_no_process_recorded_is_reported(tmp_path, monkeypatch
     files = [path for page in PAGES for _, path in shown(page) if path is not None]
     missing = files[0]
     support.checked(*(path for path in files if path != missing))
-    reported = support.unchecked(tmp_path)
+    reported = reader_view.unchecked(tmp_path)
     assert reported and all(str(missing.relative_to(ROOT)) in line for line in reported)
     support.checked(missing)
-    assert support.unchecked(tmp_path) == []
+    assert reader_view.unchecked(tmp_path) == []
 
 
 def test_a_test_that_leaves_the_environment_changed_is_seen(monkeypatch, tmp_path):
@@ -129,3 +131,28 @@ def test_a_line_is_timed_by_its_own_time_stamp_where_the_log_has_one():
     assert written(stamped, 4.1, signalled) == pytest.approx(2.25)
     assert written(f"ERROR: Cancel 1 running task(s), {UVICORN_GAVE_UP}", 4.1, signalled) == 4.1
     assert written('{"message": "no stamp"}', 4.1, signalled) == 4.1
+
+
+def imports(path) -> set[str]:
+    """The modules of this repository that a file imports, as `package.module`."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        names = []
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        found |= {".".join(n.split(".")[:2]) for n in names if n.split(".")[0] in LAYERS}
+    return found - set(LAYERS)
+
+
+LAYERS = ("harness", "tools")
+
+
+def test_the_harness_imports_no_tool_and_no_two_of_its_modules_import_each_other():
+    """harness/ is the layer below tools/: the tools import it, never the other way, and its
+    own modules form no loop."""
+    graph = {f"harness.{path.stem}": imports(path) for path in (ROOT / "harness").glob("*.py")}
+    assert not {m: sorted(d) for m, d in graph.items() if any(x.startswith("tools") for x in d)}
+    loops = [(a, b) for a, deps in graph.items() for b in deps if a in graph.get(b, set())]
+    assert not loops, loops

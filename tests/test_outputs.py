@@ -8,6 +8,10 @@ A server's output file (it prints `Listening on`) runs until stopped: its topic'
 it on a free port, stop it as Ctrl+C does and compare (`harness.servers.check_listening_output`).
 """
 
+import json
+import os
+import subprocess
+
 import pytest
 
 from harness import transcripts
@@ -54,3 +58,49 @@ def test_every_output_file_is_a_command_or_a_server():
         assert steps, path
         if transcripts.is_server(path):
             assert len(steps) == 1, f"{path}: a server's file is its one command"
+
+
+CARGO_TESTS = [
+    path
+    for path in OUTPUTS
+    if any(
+        transcripts.split(step.command)[1][:2] == ["cargo", "test"]
+        for step in transcripts.read(path)
+    )
+]
+
+
+@pytest.mark.parametrize(
+    "path", CARGO_TESTS, ids=[str(p.relative_to(ROOT / "snippets")) for p in CARGO_TESTS]
+)
+def test_a_cargo_test_a_page_shows_finds_its_build_done(path, rust_binaries):
+    """The session's builds are the ones the pages' cargo commands need: a `cargo test` that
+    had to build first would wait on cargo inside a test, minutes on a new machine (its
+    features resolve for its one package, not as the session's build of every sample)."""
+    for step in transcripts.read(path):
+        _, args = transcripts.split(step.command)
+        build = ["cargo", "test", "--no-run", "--locked", *args[2:], "--message-format=json"]
+        done = subprocess.run(
+            build,
+            cwd=ROOT,
+            env={**os.environ, "SQLX_OFFLINE": "true"},
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+        assert done.returncode == 0, done.stderr
+        rebuilt = [
+            message["target"]["name"]
+            for message in map(json.loads, done.stdout.splitlines())
+            if message.get("reason") == "compiler-artifact" and not message["fresh"]
+        ]
+        assert not rebuilt, f"`{step.command}` had to build {rebuilt} first"
+
+
+def test_cargo_run_in_the_workspace_runs_the_sessions_build(rust_binaries):
+    command = "cargo run -q -p threads -- 3"
+    assert transcripts.argv(command) == [str(rust_binaries / "threads"), "3"]
+    assert transcripts.argv("python x.py")[1:] == ["x.py"]
+    with pytest.raises(ValueError, match="--release"):
+        transcripts.argv("cargo run -q --release -p threads")

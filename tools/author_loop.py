@@ -17,6 +17,7 @@ import time
 import urllib.request
 import uuid
 
+from harness.processes import stop_with_parent
 from harness.support import ROOT
 from tools import postgres
 
@@ -92,7 +93,7 @@ def served(workdir: pathlib.Path, server: str = "./dev serve"):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        preexec_fn=postgres.stop_with_parent,  # interrupted, even if this process is killed
+        preexec_fn=stop_with_parent,  # interrupted, even if this process is killed
     )
     log: list[str] = []
     reader = threading.Thread(target=lambda: log.extend(process.stdout), daemon=True)

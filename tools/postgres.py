@@ -7,7 +7,6 @@ initdb refuses to run as root, so as root the server runs as the `postgres` user
 Debian's package creates (or `nobody`)."""
 
 import contextlib
-import ctypes
 import glob
 import os
 import pathlib
@@ -19,6 +18,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+from harness.processes import stop_with_parent
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SCHEMA = ROOT / "snippets/databases/migrations/0001_users.sql"
@@ -36,20 +37,6 @@ def bin_dir() -> pathlib.Path | None:
 
 def _version(path: str) -> int:
     return int(pathlib.Path(path).parts[-3])
-
-
-# Looked up here, not between fork and exec, where the loader's lock may be held by a thread
-# that the fork left behind.
-_prctl = ctypes.CDLL(None, use_errno=True).prctl
-PR_SET_PDEATHSIG = 1
-
-
-def stop_with_parent() -> None:
-    """In a started process (a preexec_fn): SIGINT (PostgreSQL's fast shutdown, Ctrl+C for a
-    sample server) when whoever started it dies, also when it dies too suddenly to stop it
-    itself (SIGKILL, a closed terminal)."""
-    if _prctl(PR_SET_PDEATHSIG, signal.SIGINT) != 0:
-        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG)")
 
 
 def free_port() -> int:

@@ -2,7 +2,8 @@
 
 import pytest
 
-from harness.support import PAGES, ROOT, code_blocks
+from harness.reader_view import code_blocks
+from harness.support import PAGES, ROOT
 
 WITH_CODE = [p.stem for p in PAGES if code_blocks(p)]
 

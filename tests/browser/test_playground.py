@@ -8,7 +8,8 @@ import urllib.parse
 
 import pytest
 
-from harness.support import PAGES, ROOT, code_blocks, rustc_edition
+from harness.reader_view import code_blocks
+from harness.support import PAGES, ROOT, rustc_edition
 
 
 def std_only_editions() -> dict[pathlib.Path, str]:

@@ -3,6 +3,7 @@ suite, then what a database adds (constraints, lists, a pool, an outage, shutdow
 writes in flight). Rows are counted with SQL, not through the API under test."""
 
 import concurrent.futures
+import contextlib
 import re
 import signal
 import socket
@@ -10,9 +11,11 @@ import subprocess
 import threading
 import time
 
+import psycopg
 import pytest
 
 from harness import http_probes, transcripts
+from harness.processes import tree
 from harness.servers import (
     ALLOWANCE,
     AWKWARD_STOP_BOUND,
@@ -36,7 +39,6 @@ from tests.databases.conftest import (
 )
 from tests.frameworks.api import ANN, CASES, Case, body, call, is_error_shape
 from tools import postgres
-from tools.benchmark.processes import tree
 
 TABLE = DATABASES / "behaviour.md"
 INJECTION = "'); DROP TABLE users; --"
@@ -326,6 +328,95 @@ def test_starts_while_the_database_is_down(name, users_argv, monkeypatch, postgr
             own.start()
             created = once_back(lambda: create(server.port, "Ann", "ann@example.com"))
             assert created.status == 201, created
+
+
+@contextlib.contextmanager
+def users_locked(server: postgres.Postgres):
+    """A transaction of the test's own holding the users table (ACCESS EXCLUSIVE): every
+    query of it waits until the block ends, which rolls the transaction back."""
+    with psycopg.connect(server.url, connect_timeout=10) as conn:
+        conn.execute("LOCK TABLE users IN ACCESS EXCLUSIVE MODE")
+        try:
+            yield
+        finally:
+            conn.rollback()
+
+
+def waiting_for_the_lock(server: postgres.Postgres, count: int, within: float = 10) -> list[int]:
+    """The pids of the backends that wait for users_locked's lock, once `count` do."""
+    deadline = time.monotonic() + within
+    while True:
+        pids = server.psql(
+            "SELECT pid FROM pg_stat_activity WHERE datname = 'app' AND wait_event_type = 'Lock'"
+        ).split()
+        if len(pids) >= count:
+            return [int(pid) for pid in pids]
+        assert time.monotonic() < deadline, f"{len(pids)} of {count} requests wait for the lock"
+        time.sleep(0.05)
+
+
+def fill_the_pool(port: int, server: postgres.Postgres) -> None:
+    """POOL_SIZE requests waiting at once, each on a connection of its own: then the pool
+    holds POOL_SIZE idle connections."""
+    with concurrent.futures.ThreadPoolExecutor(POOL_SIZE) as clients:
+        with users_locked(server):
+            answers = [clients.submit(get, port, "/users/1") for _ in range(POOL_SIZE)]
+            waiting_for_the_lock(server, POOL_SIZE)
+        assert [a.result(timeout=20).status for a in answers] == [200] * POOL_SIZE
+
+
+def logged(server, text: str, within: float = 5) -> bool:
+    """Whether the service writes `text` to stderr within `within` s."""
+    deadline = time.monotonic() + within
+    while text not in server.stderr():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", implementations())
+def test_the_first_request_after_a_restart_gets_a_new_connection(
+    name, users_argv, monkeypatch, postgres_server
+):
+    """A fast restart (`pg_ctl restart -m fast`: SIGINT, then a start) closes every
+    connection of a full pool. The first request after it is served on a new connection: not
+    a 500 from a dead one, nor a 503 from a pool that goes through the dead ones in turn
+    (psycopg-pool pauses 1 s after the second, 2 s after the third, and gave up at its 2 s
+    time-out with new connections ready, until the sample checked all at the first)."""
+    with postgres.running() as own:
+        monkeypatch.setenv("DATABASE_URL", own.url)
+        with running(users_argv(name)) as server:
+            user = create(server.port, "Ann", "ann@example.com").json
+            fill_the_pool(server.port, own)
+            own.stop()
+            own.start()
+            start = time.monotonic()
+            got = get(server.port, "/users/1")
+            took = time.monotonic() - start
+            assert (got.status, got.json) == (200, user), f"{got} after {took:.2f} s"
+            assert took < DB_TIMEOUT + ALLOWANCE, f"answered after {took:.2f} s"
+
+
+@pytest.mark.parametrize("name", implementations())
+def test_a_cancelled_query_is_a_logged_500_not_an_outage(name, users_argv, database):
+    """SQLSTATE 57014, a query cancelled (pg_cancel_backend here; a statement_timeout gives
+    the same): a failed query like any other, not the 503 of a database that is not there
+    (class 08, and 57P01 to 57P05: 57014 shares only class 57 with those)."""
+    with running(users_argv(name)) as server:
+        user = create(server.port, "Ann", "ann@example.com").json
+        with concurrent.futures.ThreadPoolExecutor(1) as client:
+            with users_locked(database):
+                answer = client.submit(get, server.port, "/users/1")
+                (pid,) = waiting_for_the_lock(database, 1)
+                assert database.psql(f"SELECT pg_cancel_backend({pid})") == "t\n"
+                got = answer.result(timeout=10)
+        assert is_error_shape(got), got
+        assert (got.status, got.json["error"]) == (500, "internal error"), got
+        assert logged(server, "canceling statement due to user request"), server.stderr()
+        again = get(server.port, "/users/1")
+        assert (again.status, again.json) == (200, user), again
 
 
 @pytest.mark.slow

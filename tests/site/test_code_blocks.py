@@ -18,7 +18,8 @@ import tomllib
 
 import pytest
 
-from harness.support import PAGES, ROOT, shown
+from harness.reader_view import shown
+from harness.support import PAGES, ROOT
 
 KINDS = {
     "python": ".py",

@@ -31,8 +31,9 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from harness import toolchain, transcripts
+from harness.reader_view import code_blocks
 from harness.servers import running
-from harness.support import COPIES, PAGES, ROOT, checked, code_blocks, environment
+from harness.support import COPIES, PAGES, ROOT, checked, environment
 
 WORKSPACE = tomllib.loads((ROOT / "Cargo.toml").read_text())["workspace"]["members"]
 # Python modules written in Rust: built with `pip install .`, as their page says.

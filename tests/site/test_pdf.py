@@ -16,8 +16,8 @@ import yaml
 from markdown_it import MarkdownIt
 
 from harness.browser import CHROMIUM
-from harness.reader_view import lift_containers
-from harness.support import PAGES, ROOT, code_blocks, require
+from harness.reader_view import code_blocks, lift_containers
+from harness.support import PAGES, ROOT, require
 from tools import pdf as edition
 
 BUDGET_MIB = 5

@@ -13,9 +13,8 @@ import time
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
-import psutil
-
 from harness import servers, support
+from harness.processes import cpu_by_pid, cpu_since, rss, tree  # noqa: F401 (theirs too)
 from harness.support import ROOT
 
 # The project's Python: the standard-library samples need nothing else.
@@ -75,36 +74,6 @@ def server(
             )
         )
         yield started
-
-
-def tree(process: subprocess.Popen) -> list[psutil.Process]:
-    root = psutil.Process(process.pid)
-    return [root, *root.children(recursive=True)]
-
-
-def cpu_by_pid(processes: list[psutil.Process]) -> dict[int, float]:
-    found = {}
-    for process in processes:
-        with contextlib.suppress(psutil.NoSuchProcess):
-            times = process.cpu_times()
-            found[process.pid] = times.user + times.system
-    return found
-
-
-def cpu_since(before: dict[int, float], processes: list[psutil.Process]) -> float:
-    """CPU seconds the processes used since `before`, process by process: one that started
-    since counts whole, one that has exited since counts nothing (summing totals would
-    subtract its time, as for PostgreSQL backends that the service run before left open)."""
-    now = cpu_by_pid(processes)
-    return sum(seconds - before.get(pid, 0.0) for pid, seconds in now.items())
-
-
-def rss(processes: list[psutil.Process]) -> int:
-    total = 0
-    for p in processes:
-        with contextlib.suppress(psutil.NoSuchProcess):
-            total += p.memory_info().rss
-    return total
 
 
 def while_running(work: Callable[[], T], sample: Callable[[], None]) -> tuple[T, float]:
