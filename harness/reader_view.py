@@ -16,7 +16,7 @@ import markdown
 from markdown_it import MarkdownIt
 from mkdocs.config import load_config
 
-from harness.support import INCLUDE, PAGES, ROOT, checked_in
+from harness.support import INCLUDE, PAGES, ROOT, SECTION, checked_in
 
 # `=== "Tab"`, `!!! note`, `??? note`, `???+ note`: their bodies are indented four spaces.
 CONTAINER = re.compile(r"^(?P<indent> *)(?:===|!!!|\?\?\?\+?)[ \t]")
@@ -69,6 +69,9 @@ class ReaderViewParser(MarkdownIt):
         for token in tokens:
             if token.type == "fence":
                 files = INCLUDE.findall(token.content)
+                if SECTION.search(token.content):
+                    # Part of a program: it runs as the whole file, in that file's block.
+                    token.info += " notest"
                 token.content = as_rendered(token.content)
                 if files:
                     INCLUDED_FROM[token.content.lstrip("\n")] = files
@@ -87,6 +90,12 @@ class Block:
     title: str | None
     source: str  # the block as written in the page
     rendered: str  # as the reader sees and copies it: includes filled, markers hidden
+
+    @property
+    def section(self) -> str | None:
+        """The section of a file the block shows, where it shows part of one."""
+        found = SECTION.search(self.source)
+        return found["name"] if found else None
 
 
 def code_blocks(page: pathlib.Path) -> list[Block]:

@@ -156,3 +156,15 @@ def test_the_harness_imports_no_tool_and_no_two_of_its_modules_import_each_other
     assert not {m: sorted(d) for m, d in graph.items() if any(x.startswith("tools") for x in d)}
     loops = [(a, b) for a, deps in graph.items() for b in deps if a in graph.get(b, set())]
     assert not loops, loops
+
+
+def test_a_block_showing_part_of_a_file_is_not_run_on_its_own():
+    """Its lines run as the whole file, in that file's block: on their own they would fail."""
+    from harness.reader_view import ReaderViewParser
+
+    include = '--8<-- "snippets/performance/stdlib_server/stdlib_server.py{}"'
+    for section, runs in ((":accept", False), ("", True)):
+        page = f'``` python title="x"\n{include.format(section)}\n```\n'
+        (fence,) = [t for t in ReaderViewParser("commonmark").parse(page) if t.type == "fence"]
+        assert ("notest" not in fence.info) == runs, (section, fence.info)
+        assert ("def get_request" in fence.content) and ("[start:accept]" not in fence.content)

@@ -58,3 +58,15 @@ def test_every_rust_sample_is_on_a_page():
     }
     samples |= {p.parent.resolve() / "main.rs" for p in (ROOT / "snippets").rglob("rustc.txt")}
     assert rust == samples
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_a_part_of_a_file_is_shown_with_its_whole_file_on_the_same_page(page):
+    """A block may show one section of a file (`--8<-- "path:name"`), where the prose talks
+    about that part; the whole file is then on the page too, still checked and copyable."""
+    whole = {path for block, path in shown(page) if path and block.section is None}
+    parts = [(block, path) for block, path in shown(page) if path and block.section]
+    missing = [f"line {b.line}: {p.relative_to(ROOT)}" for b, p in parts if p not in whole]
+    assert not missing, f"{page.name} shows part of a file but not the whole of it:\n" + "\n".join(
+        missing
+    )

@@ -57,7 +57,7 @@ def shown_files() -> dict[str, str]:
         b.title: b.rendered
         for page in PAGES
         for b in code_blocks(page)
-        if b.title and b.title.startswith("snippets/")
+        if b.title and b.title.startswith("snippets/") and b.section is None
     }
 
 

@@ -62,6 +62,7 @@ class Server(ThreadingHTTPServer):
         with self.changed:
             self.changed.wait_for(lambda: self.in_progress == 0, timeout)
 
+    # --8<-- [start:accept]
     def get_request(self):
         try:
             return super().get_request()
@@ -74,6 +75,7 @@ class Server(ThreadingHTTPServer):
                 print(f"accept failed, retrying in 1 s: {err}", file=sys.stderr)
                 time.sleep(1)
             raise
+    # --8<-- [end:accept]
 
     def handle_error(self, request, client_address) -> None:
         if not isinstance(sys.exception(), ConnectionError):
