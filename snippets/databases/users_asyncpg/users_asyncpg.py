@@ -18,17 +18,22 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 POOL_SIZE = 10  # connections at most; a request waits for a free one
 TIMEOUT = 2.0  # seconds to wait for a pooled connection, or to connect
 BIGINT_MAX = 2**63 - 1  # ids above it can name no row (and asyncpg refuses)
-# The database is down or went away: the server refused or dropped us, or
-# no connection came in time (TimeoutError is an OSError).
-UNAVAILABLE = (
-    OSError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.OperatorInterventionError,  # shutting down, or starting up
-    # A connection the server ends while it is idle can be taken from the
-    # pool in the instant before asyncpg sees it closed: "cannot switch to
-    # state 12; another operation (2) is in progress".
-    asyncpg.InternalClientError,
-)
+
+
+def unavailable_error(err: Exception) -> bool:
+    """Whether err means the database is down or went away."""
+    if isinstance(err, asyncpg.PostgresError):
+        # SQLSTATE class 08 (connection), or 57P01 to 57P05 (shutting down,
+        # starting up...). Not all of class 57: 57014 is a query cancelled
+        # (statement_timeout, pg_cancel_backend), a failed query like any
+        # other.
+        return (err.sqlstate or "").startswith(("08", "57P"))
+    # Refused, or no connection in time (TimeoutError is an OSError). Or a
+    # connection the server ended while it was idle, taken from the pool in
+    # the instant before asyncpg saw it closed (the pool checks no more than
+    # is_closed()): "cannot switch to state 12; another operation (2) is in
+    # progress".
+    return isinstance(err, (OSError, asyncpg.InternalClientError))
 
 
 class NewUser(BaseModel):
@@ -96,8 +101,10 @@ async def connection():
     try:
         async with pool.acquire(timeout=TIMEOUT) as conn:
             yield conn  # what the block raises comes out here too
-    except UNAVAILABLE as err:
-        raise Unavailable from err
+    except Exception as err:
+        if unavailable_error(err):
+            raise Unavailable from err
+        raise
 
 
 @app.exception_handler(Unavailable)

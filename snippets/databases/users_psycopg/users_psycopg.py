@@ -17,13 +17,28 @@ TIMEOUT = 2.0  # seconds to wait for a pooled connection, or to connect
 BIGINT_MAX = 2**63 - 1  # ids above it can name no row
 
 app = Flask(__name__)
+
+
+def check(conn: psycopg.Connection) -> None:
+    """Run on each connection as a request takes it: drop ones the server
+    closed. After a restart of the database every idle one is dead; the pool
+    would try them in turn, pausing 1 s after the second, 2 s after the
+    third..., and give up at TIMEOUT (PoolTimeout) with new connections
+    ready behind them. So at the first dead one, check them all."""
+    try:
+        ConnectionPool.check_connection(conn)  # an empty query
+    except psycopg.Error:
+        pool.check()  # drops the dead ones and opens new ones
+        raise  # and the pool goes on to the next: a new one
+
+
 pool = ConnectionPool(
     os.environ.get("DATABASE_URL", ""),
     open=False,  # opened in the worker process: threads do not survive fork
     min_size=0,  # connect on demand: the service starts with the database down
     max_size=POOL_SIZE,
     timeout=TIMEOUT,  # waiting for a connection; then PoolTimeout
-    check=ConnectionPool.check_connection,  # drop ones the server closed
+    check=check,  # drop ones the server closed (see check)
     # A failed connection attempt is retried after 1, 2, 4, 8... s, for five
     # minutes by default: after a long outage, every slot could still wait
     # about as long again once the database is back. Give up soon instead;
@@ -38,16 +53,16 @@ def error(status: int, message: str, field: str | None = None, headers=None):
 
 
 # No connection within TIMEOUT (PoolTimeout), or the server refused us, is
-# shutting down or dropped the connection: SQLSTATE class 08 or 57P, or none
-# at all for a connection that failed before the server could say why.
+# shutting down or dropped the connection: SQLSTATE class 08 or 57P01 to
+# 57P05, or none at all for a connection that failed before the server could
+# say why. Not all of class 57: 57014 is a query cancelled (statement_timeout,
+# pg_cancel_backend), a failed query like any other.
 @app.errorhandler(psycopg.OperationalError)
 def operational(err: psycopg.OperationalError):
     code = err.sqlstate or ""
     if code and not code.startswith(("08", "57P")):
+        app.logger.error("query failed", exc_info=err)
         return error(500, "internal error")
-    # The check on taking a connection finds one dead connection at a time,
-    # pausing a second after each; after a restart, drop them all at once.
-    pool.check()
     return error(503, "database unavailable")
 
 

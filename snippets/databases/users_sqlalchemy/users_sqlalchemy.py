@@ -32,9 +32,13 @@ def unavailable_error(err: Exception) -> bool:
         return True
     if isinstance(err, sqlalchemy.exc.DBAPIError):
         # SQLAlchemy saw the connection die under it, or the server refused
-        # us for now: SQLSTATE class 08 (connection) or 57 (shutting down).
+        # us for now: SQLSTATE class 08 (connection), or 57P01 to 57P05
+        # (shutting down, starting up...). Not all of class 57: 57014 is a
+        # query cancelled (statement_timeout, pg_cancel_backend), a failed
+        # query like any other.
         sqlstate = getattr(err.orig, "sqlstate", None) or ""
-        return err.connection_invalidated or sqlstate[:2] in ("08", "57")
+        unavailable = sqlstate.startswith(("08", "57P"))
+        return err.connection_invalidated or unavailable
     return False
 
 

@@ -103,13 +103,18 @@ impl From<tokio_postgres::Error> for ApiError {
                 Some("email"),
                 "email already registered",
             ),
-            // SQLSTATE class 08 (connection) and 57P (server shutting down)
+            // SQLSTATE class 08, or 57P01 to 57P05: see unavailable()
             Some(code) if unavailable(Some(code.code())) => {
                 ApiError::unavailable()
             }
             _ if err.is_closed() => ApiError::unavailable(),
             _ => {
-                eprintln!("error: {err}");
+                // Display says only "db error": the server's own words, such
+                // as "canceling statement due to user request", are its source.
+                match std::error::Error::source(&err) {
+                    Some(cause) => eprintln!("error: {err}: {cause}"),
+                    None => eprintln!("error: {err}"),
+                }
                 let status = StatusCode::INTERNAL_SERVER_ERROR;
                 ApiError::new(status, None, "internal error")
             }
@@ -131,6 +136,9 @@ impl ApiError {
     }
 }
 
+/// SQLSTATE class 08 (connection), or 57P01 to 57P05 (shutting down,
+/// starting up...): the database is not there. Not all of class 57: 57014
+/// is a query cancelled (statement_timeout, pg_cancel_backend), a 500.
 fn unavailable(code: Option<&str>) -> bool {
     code.is_some_and(|code| code.starts_with("08") || code.starts_with("57P"))
 }

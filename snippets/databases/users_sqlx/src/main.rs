@@ -91,7 +91,7 @@ impl From<sqlx::Error> for ApiError {
                 Some("email"),
                 "email already registered",
             ),
-            // SQLSTATE class 08 (connection) and 57P (server shutting down)
+            // SQLSTATE class 08, or 57P01 to 57P05: see unavailable()
             Database(db) if unavailable(db.code().as_deref()) => {
                 ApiError::unavailable()
             }
@@ -114,6 +114,9 @@ impl ApiError {
     }
 }
 
+/// SQLSTATE class 08 (connection), or 57P01 to 57P05 (shutting down,
+/// starting up...): the database is not there. Not all of class 57: 57014
+/// is a query cancelled (statement_timeout, pg_cancel_backend), a 500.
 fn unavailable(code: Option<&str>) -> bool {
     code.is_some_and(|code| code.starts_with("08") || code.starts_with("57P"))
 }
