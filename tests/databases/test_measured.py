@@ -16,6 +16,7 @@ import pytest
 from harness.support import ROOT, require
 from tools import postgres
 from tools.benchmark import databases
+from tools.benchmark.parts import PARTS
 
 DATA = ROOT / "docs/benchmarks/databases.json"
 
@@ -66,7 +67,8 @@ def test_the_benchmark_runs_end_to_end(rust_binaries, postgres_server, tmp_path)
         # four loads together cannot.
         database_cpu = [figures["database_cpu_us_per_request"] for figures in by_load.values()]
         assert sum(database_cpu) > 0, (name, database_cpu)
-    assert databases.table(data) in done.stdout
+    (table,) = PARTS["databases"].tables
+    assert table.render(data) in done.stdout
 
 
 # --- the sentences under the table, held to the data ---------------------------------------

@@ -20,6 +20,7 @@ TIMEOUT = 2.0  # seconds to wait for a pooled connection, or to connect
 BIGINT_MAX = 2**63 - 1  # ids above it can name no row (and asyncpg refuses)
 
 
+# --8<-- [start:unavailable]
 def unavailable_error(err: Exception) -> bool:
     """Whether err means the database is down or went away."""
     if isinstance(err, asyncpg.PostgresError):
@@ -34,6 +35,9 @@ def unavailable_error(err: Exception) -> bool:
     # is_closed()): "cannot switch to state 12; another operation (2) is in
     # progress".
     return isinstance(err, (OSError, asyncpg.InternalClientError))
+
+
+# --8<-- [end:unavailable]
 
 
 class NewUser(BaseModel):

@@ -19,6 +19,7 @@ BIGINT_MAX = 2**63 - 1  # ids above it can name no row
 app = Flask(__name__)
 
 
+# --8<-- [start:check]
 def check(conn: psycopg.Connection) -> None:
     """Run on each connection as a request takes it: drop ones the server
     closed. After a restart of the database every idle one is dead; the pool
@@ -30,6 +31,9 @@ def check(conn: psycopg.Connection) -> None:
     except psycopg.Error:
         pool.check()  # drops the dead ones and opens new ones
         raise  # and the pool goes on to the next: a new one
+
+
+# --8<-- [end:check]
 
 
 pool = ConnectionPool(

@@ -75,6 +75,7 @@ class Server(ThreadingHTTPServer):
                 print(f"accept failed, retrying in 1 s: {err}", file=sys.stderr)
                 time.sleep(1)
             raise
+
     # --8<-- [end:accept]
 
     def handle_error(self, request, client_address) -> None:
