@@ -701,4 +701,30 @@ def methods_runs(p: Published) -> str:
     return "\n".join(lines)
 
 
+def spreads(data, where: tuple = ()):
+    """Every `spread_percent` in a part's data, with the keys that lead to it."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == "spread_percent" and isinstance(value, int | float):
+                yield value, where
+            else:
+                yield from spreads(value, (*where, key))
+
+
+def methods_spread(p: Published) -> str:
+    found = [
+        (value, name, where)
+        for name in MEASURED
+        for value, where in spreads(p[name].get("results") or p[name].get("servers") or {})
+    ]
+    value, name, where = max(found)
+    typical = sorted(v for v, _, _ in found)[len(found) // 2]
+    return (
+        f"- Within one recorded run, the runs of one server differed by {typical:.0f} % of "
+        f"their median in a typical case, and by up to {value:.0f} % "
+        f"({MEASURED[name][1]}: {', '.join(map(str, where))})."
+    )
+
+
 FINDINGS.append(Finding(pathlib.Path("docs/methods.md"), "methods-runs", methods_runs))
+FINDINGS.append(Finding(pathlib.Path("docs/methods.md"), "methods-spread", methods_spread))
