@@ -84,7 +84,9 @@ def rust_binaries(request, rust_toolchain) -> pathlib.Path:
             timeout=900,
         )
         if done.returncode != 0:
-            pytest.fail(f"`{' '.join(command)}` failed:\n{done.stderr}", pytrace=False)
+            pytest.fail(
+                f"cargo build failed (`{' '.join(command)}`):\n{done.stderr}", pytrace=False
+            )
     return TARGET / "debug"
 
 

@@ -60,20 +60,21 @@ def test_served_site_is_the_full_build_after_edits(tmp_path):
             (
                 "docs/performance.md",
                 lambda t: t + "\nAn added paragraph.\n",
-                "considerations.md, performance.md",
+                "considerations.md, frameworks.md, methods.md, performance.md",
             ),
             # An included Markdown table: the page that includes it, and the one that links
             # to one of its anchors.
             (
                 "snippets/databases/behaviour.md",
                 lambda t: t.replace("|", "| ", 1),
-                "databases.md, frameworks.md",
+                "databases.md, frameworks.md, methods.md",
             ),
             # A heading others link to: the renamed anchor's warnings show.
             (
                 "docs/concurrency.md",
                 lambda t: t.replace(heading, "## The middle way"),
-                "conclusion.md, concurrency.md, frameworks.md, performance.md",
+                "conclusion.md, concurrency.md, frameworks.md, index.md, methods.md, "
+                "performance.md",
             ),
             ("docs/concurrency.md", lambda t: t.replace("## The middle way", heading, 1), None),
             # A file no page includes: nothing.
