@@ -112,7 +112,9 @@ def checked_in(record: pathlib.Path) -> set[pathlib.Path]:
 INCLUDE = re.compile(r"""^[ \t]*-+8<-+[ \t]+["'](?P<path>[^"':]+)""", re.MULTILINE)
 # An include of one section of a file (`--8<-- "path:name"`, between `--8<-- [start:name]`
 # and `[end:name]` lines of the file): part of a program, whose whole file a page shows too.
-SECTION = re.compile(r"""^[ \t]*-+8<-+[ \t]+["'][^"':]+:(?P<name>[a-z][-_0-9a-z]*)["']""", re.M)
+SECTION = re.compile(
+    r"""^[ \t]*-+8<-+[ \t]+["'](?P<path>[^"':]+):(?P<name>[a-z][-_0-9a-z]*)["']""", re.M
+)
 
 
 def process_state() -> dict[str, object]:

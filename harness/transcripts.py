@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 import pytest
 
-from harness.support import ROOT, TARGET, checked, replace_between
+from harness.support import ROOT, checked, replace_between
 
 REWRITE_COMMAND = "./dev test --update-outputs"
 # The first line of a generated Markdown file (an HTML comment may not hold "--").
@@ -72,11 +72,19 @@ def argv(command: str) -> list[str]:
 
 
 def package(args: list[str]) -> str | None:
-    """The package a cargo command names with -p (or --package)."""
-    for flag, name in zip(args, args[1:], strict=False):
+    """The package a cargo command names: -p NAME, --package NAME, -pNAME, --package=NAME."""
+    for flag, name in zip(args, [*args[1:], ""], strict=True):
         if flag in ("-p", "--package"):
             return name
+        for prefix in ("--package=", "-p"):
+            if flag.startswith(prefix) and len(flag) > len(prefix) and flag != "--package":
+                return flag.removeprefix(prefix)
     return None
+
+
+# Where this session's build of every sample is, once conftest.py's rust_binaries has made
+# it: a binary left by an earlier session must not pass for this one's.
+SESSION_BUILD: pathlib.Path | None = None
 
 
 # What `cargo run` may be given here besides -p NAME: none of them changes what it builds.
@@ -99,16 +107,20 @@ def built(args: list[str]) -> list[str]:
     name = package(options)
     if name is None:
         raise ValueError("`cargo run` without -p NAME: the workspace has many binaries")
-    others = set(options) - RUN_OPTIONS - {"-p", "--package", name}
+    others = {
+        w for w in options if w not in RUN_OPTIONS and name not in (w, w.split("=")[-1], w[2:])
+    } - {"-p", "--package"}
     if others:
         raise ValueError(f"`cargo run` with {others}: teach transcripts.built what it builds")
-    binary = TARGET / "debug" / name
-    if not binary.is_file():
+    if SESSION_BUILD is None:
         pytest.fail(
-            f"no build of {name} at {binary}: the rust_binaries fixture builds every sample "
-            "before a test runs one (ask for it)",
+            f"`cargo run -p {name}` before this session built the samples: the test must ask "
+            "for the rust_binaries fixture, which builds them first",
             pytrace=False,
         )
+    binary = SESSION_BUILD / name
+    if not binary.is_file():
+        pytest.fail(f"{name}: no such binary in this session's build, {binary}", pytrace=False)
     return [str(binary), *rest]
 
 

@@ -47,6 +47,19 @@ def packages_tested(items) -> list[str]:
     ]
 
 
+def build_environment() -> dict[str, str]:
+    """What every build of the samples runs in. SQLx's macros check queries against
+    DATABASE_URL when it is set: a test that set it to a server it had stopped, and was the
+    first to need the build, broke it; the build reads the checked-in query data instead."""
+    env = {name: value for name, value in os.environ.items() if name != "DATABASE_URL"}
+    return env | {"SQLX_OFFLINE": "true"}
+
+
+def no_run(args: list[str]) -> list[str]:
+    """A `cargo test ...` command's build: the same selection resolves the same features."""
+    return ["cargo", "test", "--no-run", "--locked", *args[2:]]
+
+
 def cargo_test_builds(packages: list[str]) -> list[list[str]]:
     """The `cargo test` commands that the output files of these packages show, as the build
     each needs: `cargo test --no-run` with the same selection resolves the same features,
@@ -56,7 +69,7 @@ def cargo_test_builds(packages: list[str]) -> list[list[str]]:
         for step in transcripts.read(path):
             _, args = transcripts.split(step.command)
             if args[:2] == ["cargo", "test"] and transcripts.package(args) in packages:
-                builds.append(["cargo", "test", "--no-run", "--locked", *args[2:]])
+                builds.append(no_run(args))
     return builds
 
 
@@ -66,10 +79,6 @@ def rust_binaries(request, rust_toolchain) -> pathlib.Path:
     their output files run: no test waits on cargo (transcripts.built says why). cargo's own
     errors name the broken file."""
     packages = packages_tested(request.session.items)
-    # SQLx's macros check queries against DATABASE_URL when it is set: a test that sets it to
-    # a server it has stopped, and is the first to need the build, broke it. The build reads
-    # the checked-in query data instead, whichever test comes first.
-    env = {name: value for name, value in os.environ.items() if name != "DATABASE_URL"}
     for command in [
         ["cargo", "build", "--locked", *(f"--package={name}" for name in packages)],
         *cargo_test_builds(packages),
@@ -77,7 +86,7 @@ def rust_binaries(request, rust_toolchain) -> pathlib.Path:
         done = subprocess.run(
             command,
             cwd=ROOT,
-            env=env | {"SQLX_OFFLINE": "true"},
+            env=build_environment(),
             stdin=subprocess.DEVNULL,
             capture_output=True,
             text=True,
@@ -87,6 +96,7 @@ def rust_binaries(request, rust_toolchain) -> pathlib.Path:
             pytest.fail(
                 f"cargo build failed (`{' '.join(command)}`):\n{done.stderr}", pytrace=False
             )
+    transcripts.SESSION_BUILD = TARGET / "debug"
     return TARGET / "debug"
 
 

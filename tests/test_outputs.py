@@ -9,13 +9,13 @@ it on a free port, stop it as Ctrl+C does and compare (`harness.servers.check_li
 """
 
 import json
-import os
 import subprocess
 
 import pytest
 
 from harness import transcripts
 from harness.support import ROOT
+from tests.conftest import build_environment, no_run
 
 OUTPUTS = sorted((ROOT / "snippets").rglob("output*.txt"))
 # What a sample's commands need beyond a build: the PyO3 module, importable (slow: it builds);
@@ -79,11 +79,10 @@ def test_a_cargo_test_a_page_shows_finds_its_build_done(path, rust_binaries):
     features resolve for its one package, not as the session's build of every sample)."""
     for step in transcripts.read(path):
         _, args = transcripts.split(step.command)
-        build = ["cargo", "test", "--no-run", "--locked", *args[2:], "--message-format=json"]
         done = subprocess.run(
-            build,
+            [*no_run(args), "--message-format=json"],
             cwd=ROOT,
-            env={**os.environ, "SQLX_OFFLINE": "true"},
+            env=build_environment(),
             stdin=subprocess.DEVNULL,
             capture_output=True,
             text=True,

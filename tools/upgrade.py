@@ -103,7 +103,10 @@ def moves(before: dict[str, str], after: dict[str, str]) -> list[str]:
 def pages_naming(old_versions: dict[str, str]) -> list[str]:
     """Lines of the pages (and README) that name a package with the version it had."""
     found = []
-    for page in [*sorted((ROOT / "docs").glob("*.md")), ROOT / "README.md"]:
+    for page in [
+        *sorted((ROOT / "docs").glob("*.md")),
+        *(ROOT / name for name in ("README.md", "CONTRIBUTING.md", "MAINTAINING.md")),
+    ]:
         for number, line in enumerate(page.read_text().splitlines(), start=1):
             for name, version in old_versions.items():
                 near = rf"\b{re.escape(name)}\b[^|\n]{{0,20}}\b{re.escape(version)}\b"
@@ -161,7 +164,16 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_tests:
         rewrote, summary = dev_test("--update-outputs")
         changed = run(
-            ["git", "status", "--porcelain", "--", "snippets", "docs", "README.md"],
+            [
+                "git",
+                "status",
+                "--porcelain",
+                "--",
+                "snippets",
+                "docs",
+                "README.md",
+                "MAINTAINING.md",
+            ],
             capture_output=True,
             text=True,
         ).stdout.splitlines()

@@ -17,49 +17,34 @@ burners and another test run, load 8.7 on 2 cores).
 
 import contextlib
 import signal
-import subprocess
 import threading
 
 import psutil
 import pytest
 
-from harness.processes import stop_with_parent
 from harness.servers import GRACE, STOP_BOUND, running, sample_argv
 from harness.support import sample_of
 
 SAMPLE = sample_of(__file__)
 KILLED = "was sent SIGKILL! Perhaps out of memory?"
-# Stops in a row beside the burner: under a second each, here.
+# Stops in a row: under a second each, here.
 STOPS = 12
 
 
-@contextlib.contextmanager
-def cpu_burner():
-    """`yes > /dev/null` for as long as the block runs (and no longer than this process)."""
-    burner = subprocess.Popen(["yes"], stdout=subprocess.DEVNULL, preexec_fn=stop_with_parent)
-    try:
-        yield
-    finally:
-        burner.kill()
-        burner.wait()
-
-
 @pytest.mark.slow
-def test_ctrl_c_after_the_listening_line_adds_nothing_to_the_output_beside_a_cpu_burner(
-    request,
-):
-    """The output check's start and stop, again and again on a busy machine: every stop
+def test_ctrl_c_after_the_listening_line_adds_nothing_to_the_output(request):
+    """The output check's start and stop, again and again, while the suite's other workers
+    load the machine (run beside `yes` burners it gave the same, 0 of about 400): every stop
     exits with 0 within the stop bound and prints nothing: no `KILLED` line, nor `was sent
     SIGQUIT!` or `SIGINT!` (earlier versions of the sample printed them), nor Python's
     `Signal 3 ignored due to race condition` (the arbiter's SIGQUIT reaching the worker before
     worker_int has ignored it)."""
     argv = sample_argv(request, SAMPLE, "0")
-    with cpu_burner():
-        for stop in range(STOPS):
-            with running(argv) as server:
-                stopped = server.stop(signal.SIGINT)
-            assert (stopped.status, stopped.stderr) == (0, ""), f"stop {stop + 1} of {STOPS}"
-            assert stopped.seconds < STOP_BOUND, f"stop {stop + 1}: {stopped.seconds:.2f} s"
+    for stop in range(STOPS):
+        with running(argv) as server:
+            stopped = server.stop(signal.SIGINT)
+        assert (stopped.status, stopped.stderr) == (0, ""), f"stop {stop + 1} of {STOPS}"
+        assert stopped.seconds < STOP_BOUND, f"stop {stop + 1}: {stopped.seconds:.2f} s"
 
 
 @pytest.mark.slow

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from harness.sitebuild import page_html
-from harness.support import ROOT
+from harness.support import ROOT, SECTION
 
 
 def test_strict_build_passes(built_site):
@@ -38,8 +38,8 @@ def test_every_python_block_on_the_site_is_executed(built_site):
             executed[name] = executed.get(name, 0) + 1
     # A block showing part of a file runs as that whole file, in the file's own block.
     for page in (ROOT / "docs").glob("*.md"):
-        shown[page_html(page.stem)] -= len(
-            re.findall(r'^\s*--8<-- "[^"]+\.py:[-\w]+"$', page.read_text(), re.MULTILINE)
+        shown[page_html(page.stem)] -= sum(
+            part["path"].endswith(".py") for part in SECTION.finditer(page.read_text())
         )
     assert {k: v for k, v in shown.items() if v} == executed
     # And as many as the pages' sources include Python files: the built HTML is not empty.

@@ -7,6 +7,7 @@ so a sentence cannot go on saying what its figures no longer show."""
 import dataclasses
 import functools
 import json
+import math
 import pathlib
 from collections.abc import Callable
 
@@ -82,6 +83,25 @@ LOAD_WORDS = {
 }
 
 
+def at_least(ratio: float) -> str:
+    """A lower bound as the pages say it, rounded down so that it stays true."""
+    return (
+        f"{math.floor(ratio * 10) / 10:.1f} times" if ratio < 10 else f"{math.floor(ratio)} times"
+    )
+
+
+def up(value: float, digits: int = 0) -> str:
+    """An upper bound, rounded up so that it stays true."""
+    scale = 10**digits
+    return f"{math.ceil(value * scale) / scale:.{digits}f}"
+
+
+def down(value: float, digits: int = 0) -> str:
+    """A lower bound, rounded down so that it stays true."""
+    scale = 10**digits
+    return f"{math.floor(value * scale) / scale:.{digits}f}"
+
+
 def box(title: str, items: list[str], kind: str = "abstract") -> str:
     """An admonition, open, with a list: Material's "In short" box."""
     lines = [f'!!! {kind} "{title}"', ""]
@@ -141,6 +161,23 @@ def gap(p: Published) -> dict:
         "memory": f.get("in_memory_axum_over_fastapi"),
         "figures": f,
     }
+
+
+def database_gap(p: Published) -> str:
+    """What the Databases page measured, in two sentences: the in-memory baseline named for
+    what it compares (Axum and FastAPI), then the database's loads."""
+    g = gap(p)
+    memory = (
+        f"With the users in memory, Axum answered {times(g['memory'])} as many requests as "
+        "FastAPI. "
+        if g["memory"]
+        else ""
+    )
+    return (
+        f"{memory}With one PostgreSQL query per request, the faster Rust service answered "
+        f"{times(g['one'])} as many as the faster Python one; with twenty queries, "
+        f"{times(g['twenty'])}."
+    )
 
 
 def service_cpu(p: Published, load: str = "20 queries") -> dict:
@@ -225,22 +262,22 @@ def log_cost(p: Published) -> dict:
 
 
 def home(p: Published) -> str:
-    h, c, g, t, log = hello(p), primes(p), gap(p), test_cycle(p), log_cost(p)
+    h, c, t, log = hello(p), primes(p), test_cycle(p), log_cost(p)
     return box(
         "The short answer",
         [
             f"**A service that computes or parses.** Rust does the same work for a fraction of "
             f"the CPU. A Rust HTTP server answered {times(h['over_uvicorn'])} as many requests "
             f"as uvicorn on one core. A Rust loop counted primes {times(c['rust_over_threads'])} "
-            "as fast as Python, and a second core halved its time. "
+            f"as fast as Python, and a second core made it {times(c['speedup']['Rust threads'])} "
+            "as fast again. "
             "[Performance](performance.md), [Concurrency](concurrency.md)",
-            f"**A CRUD service on PostgreSQL.** The database narrows the gap but does not close "
-            f"it. With one query per request, Rust served {times(g['one'])} as many requests as "
-            f"the fastest Python service; with twenty queries, {times(g['twenty'])}. "
-            "[Databases](databases.md)",
+            "**A CRUD service on PostgreSQL.** The database narrows the gap but does not close "
+            f"it. {database_gap(p)} [Databases](databases.md)",
             f"**One hot function.** You can keep the Python service and move only that function "
             f"into Rust with PyO3. Called from Python, it counted primes "
-            f"{times(c['pyo3_over_threads'])} as fast as pure Python, and it uses a second core. "
+            f"{times(c['pyo3_over_threads'])} as fast as pure Python, and two Python threads "
+            f"calling it were {times(c['speedup'][PYO3])} as fast as one. "
             "[Concurrency](concurrency.md#the-middle-way-a-rust-function-called-from-python)",
             f"**What your team gives up.** An OpenAPI document written for you, validation that "
             f"reports every bad field, and quick test runs: an edit took "
@@ -253,7 +290,7 @@ def home(p: Published) -> str:
 
 
 def performance(p: Published) -> str:
-    h, g = hello(p), gap(p)
+    h = hello(p)
     return box(
         "In short",
         [
@@ -262,8 +299,8 @@ def performance(p: Published) -> str:
             f"It spent {h['cpu_rust']:.0f} µs of CPU per request, against "
             f"{h['cpu_uvicorn']:.0f} µs for uvicorn, and used {h['rss_rust']:.1f} MiB of memory "
             f"against {h['rss_uvicorn']:.1f} MiB.",
-            f"That is a hello-world: real work narrows the gap. With one database query per "
-            f"request, Rust's lead falls to {times(g['one'])} ([Databases](databases.md)).",
+            "That is a hello-world: a real handler adds its own work in both languages, as the "
+            f"[Databases](databases.md) page measured. {database_gap(p)}",
             "Both servers survive bad input, slow clients and running out of file "
             "descriptors, and stop cleanly on Ctrl+C.",
         ],
@@ -302,29 +339,34 @@ def frameworks(p: Published) -> str:
         [
             "Axum, Actix-web, Rocket and Warp all run on tokio, and all four serve the same "
             "JSON API with the same answers, checked by one request suite.",
-            f"On one core, each served {f['low']:.0f} to {f['high']:.0f} times FastAPI's GET "
-            f"requests, with at most {f['rss_rust']:.1f} MiB of memory against at least "
-            f"{f['rss_python']:.1f} MiB for Python.",
-            f"A Rust service answered its first request within {f['start_rust']:.0f} ms of "
-            f"starting; a Python one took at least {f['start_python']:.0f} ms.",
+            f"On one core, each served {down(f['low'])} to {up(f['high'])} times FastAPI's GET "
+            f"requests, with at most {up(f['rss_rust'], 1)} MiB of memory against at least "
+            f"{down(f['rss_python'], 1)} MiB for Python.",
+            f"A Rust service answered its first request within {up(f['start_rust'])} ms of "
+            f"starting; a Python one took at least {down(f['start_python'])} ms.",
             "Pick Axum by default; the [Choosing](#choosing) table says when another fits better.",
         ],
     )
 
 
 def databases_box(p: Published) -> str:
-    g, cpu, d = gap(p), service_cpu(p), driver_ratios(p)
-    memory = f" (in memory it was {times(g['memory'])})" if g["memory"] else ""
+    g, cpu, d = gap(p), service_cpu(p, "20 queries"), driver_ratios(p)
+    memory = (
+        f" With the users in memory, Axum had answered {times(g['memory'])} as many as FastAPI."
+        if g["memory"]
+        else ""
+    )
     return box(
         "In short",
         [
             f"With one PostgreSQL query per request, the fastest Rust service answered "
-            f"{times(g['one'])} as many requests as the fastest Python one{memory}.",
+            f"{times(g['one'])} as many requests as the fastest Python one.{memory}",
             f"With twenty queries per request, the lead fell to {times(g['twenty'])}. Each "
-            f"Python service still spent at least {times(cpu['own'])} the CPU time of either "
-            "Rust service per request.",
-            f"The library matters as much as the language. Raw asyncpg served at least "
-            f"{times(d['asyncpg_over_sqlalchemy'])} as many requests as SQLAlchemy's ORM.",
+            f"Python service still spent at least {at_least(cpu['own'])} the CPU time of "
+            "either Rust service per request.",
+            f"The library matters too. Raw asyncpg served at least "
+            f"{at_least(d['asyncpg_over_sqlalchemy'])} as many requests as SQLAlchemy's ORM, "
+            "in every load.",
             "All five services answer 503 within 3 seconds while PostgreSQL is down, and "
             "serve again on their own once it is back.",
         ],
@@ -339,10 +381,11 @@ def production_box(p: Published) -> str:
             "**You give up** an OpenAPI document written from the code, a test client that "
             "needs no extra crate, validation that reports every bad field at once, and "
             f"tracebacks. An edit took {t['rust_s']:.1f} s to test in Rust against "
-            f"{t['python_s']:.2f} s in Python, mostly spent building.",
+            f"{t['python_s']:.2f} s in Python, {fraction(t['build_share'])} of it building.",
             "**You get** errors in the types, which the compiler will not let a caller "
-            f"ignore, and cheaper logs: a JSON log line cost {log['rust_us']:.1f} µs of CPU "
-            f"in Rust and {log['python_us']:.1f} µs in Python.",
+            f"ignore, and logs at {fraction(1 / log['ratio'])} of Python's CPU cost: a JSON "
+            f"log line cost {log['rust_us']:.1f} µs of CPU in Rust and {log['python_us']:.1f} "
+            "µs in Python.",
             "**You must add** a layer that turns a handler's panic into a 500. Without it, "
             "the client's connection is dropped.",
         ],
@@ -352,7 +395,7 @@ def production_box(p: Published) -> str:
 def databases_findings(p: Published) -> str:
     """Under the Databases tables: what the figures show, each point worded from them."""
     data = p["databases"]
-    g, cpu, d = gap(p), service_cpu(p), driver_ratios(p)
+    g, d = gap(p), driver_ratios(p)
     f = g["figures"]
     slowest = min(f[load]["slowest_rust_over_fastest_python"] for load in databases.LOADS)
     memory = (
@@ -380,61 +423,63 @@ def databases_findings(p: Published) -> str:
         for load in databases.LOADS
     )
     closest = min(databases.LOADS, key=lambda load: f[load]["rust_over_python"])
+    cpu = service_cpu(p, closest)
     return "\n".join(
         [
             f"- **The database narrows the gap; it does not close it.** Rust's lead was "
             f"{memory} and {times(g['twenty'])} with twenty. The slower Rust service "
-            f"still served at least {times(slowest)} as many requests as the fastest Python "
+            f"still served at least {at_least(slowest)} as many requests as the fastest Python "
             "one, in every load.",
             f"- **The two sides hit different limits.** Every Python service kept its own core "
-            f"at least {python_core:.0f} % busy: the service was the bottleneck. No Rust service "
-            f"went past {rust_core:.0f} %. Their limit was the other core, where PostgreSQL and "
-            f"wrk used at least {other_core:.0f} %. So carry the CPU time per request to another "
-            "machine, not the requests per second.",
+            f"at least {down(python_core)} % busy: the service was the bottleneck. No Rust "
+            f"service went past {up(rust_core)} %. Their limit was the other core, where "
+            f"PostgreSQL and wrk used at least {down(other_core)} %. So carry the CPU time "
+            "per request to another machine, not the requests per second.",
             f"- **The libraries matter within each language.** tokio-postgres served at least "
-            f"{times(d['postgres_over_sqlx'])} as many requests as SQLx in every load. Raw "
-            f"asyncpg served at least {times(d['asyncpg_over_sqlalchemy'])} as many as "
+            f"{at_least(d['postgres_over_sqlx'])} as many requests as SQLx in every load. Raw "
+            f"asyncpg served at least {at_least(d['asyncpg_over_sqlalchemy'])} as many as "
             f"SQLAlchemy's ORM, and synchronous Flask at least "
-            f"{times(d['flask_over_sqlalchemy'])}. The more round trips a service makes per "
+            f"{at_least(d['flask_over_sqlalchemy'])}. The more round trips a service makes per "
             "request, the more CPU time PostgreSQL spends on it.",
             f"- **With {LOAD_WORDS[closest]}, the languages come closest**, but not because "
             "they cost the same. The Rust services waited on PostgreSQL's core; the Python "
             f"ones on their own. Per request, each Python service spent at least "
-            f"{times(cpu['own'])} the CPU time of either Rust service, or "
-            f"{times(cpu['both'])} counting PostgreSQL's time too.",
+            f"{at_least(cpu['own'])} the CPU time of either Rust service, or "
+            f"{at_least(cpu['both'])} counting PostgreSQL's time too.",
         ]
     )
 
 
 def conclusion_box(p: Published) -> str:
     g, c = gap(p), primes(p)
+    ratios = [g["figures"][load]["rust_over_python"] for load in databases.LOADS]
+    low, high = min(ratios), max(ratios)
     return box(
         "In short",
         [
             "Rust pays where CPU time, memory or a crash costs the most: a gateway in front of "
             "everything, a service that parses or computes, code that runs many threads.",
-            f"On a CRUD service over PostgreSQL, the gap narrows but stays: Rust served "
-            f"{times(g['twenty'])} to {times(g['one'])} as many requests. You pay in learning, "
-            "in build times, and in things FastAPI gave you for free.",
+            f"On a CRUD service over PostgreSQL, the gap narrows but stays: the faster Rust "
+            f"service served {times(low)} to {times(high)} as many requests as the faster "
+            "Python one, by load. You pay in learning, in build times, and in things FastAPI "
+            "gave you for free.",
             f"You can start small. One hot function moved into Rust with PyO3 counted primes "
-            f"{times(c['pyo3_over_threads'])} as fast as pure Python, inside the Python service.",
+            f"{times(c['pyo3_over_threads'])} as fast as pure Python, called from Python.",
         ],
     )
 
 
 def conclusion_crud(p: Published) -> str:
-    g, d = gap(p), driver_ratios(p)
-    memory = f", against {times(g['memory'])} with the users in memory" if g["memory"] else ""
+    d = driver_ratios(p)
     return "\n".join(
         [
             "A CRUD service that mostly waits on a database is a closer call, but the gap "
-            f"does not vanish. With one PostgreSQL query per request, the faster Rust service "
-            f"answered {times(g['one'])} as many requests as the faster Python one. With twenty "
-            f"queries, it answered {times(g['twenty'])} as many{memory}.",
+            f"does not vanish. {database_gap(p)}",
             "",
             "The driver and the ORM matter too. Raw asyncpg served at least "
-            f"{times(d['asyncpg_over_sqlalchemy'])} as many requests as SQLAlchemy's ORM, and "
-            f"tokio-postgres at least {times(d['postgres_over_sqlx'])} as many as SQLx.",
+            f"{at_least(d['asyncpg_over_sqlalchemy'])} as many requests as SQLAlchemy's ORM, "
+            f"and tokio-postgres at least {at_least(d['postgres_over_sqlx'])} as many as SQLx, "
+            "in every load.",
         ]
     )
 
@@ -454,34 +499,39 @@ def production_testcycle(p: Published) -> str:
 
 def production_logging(p: Published) -> str:
     log = log_cost(p)
-    more = "larger" if log["rust_throughput"] < log["python_throughput"] else "smaller"
-    return (
-        f"A log line cost Rust {log['rust_us']:.1f} µs of CPU time, {fraction(1 / log['ratio'])} "
-        f"of Python's {log['python_us']:.1f} µs. Yet it takes a {more} "
-        "share of the Rust service's throughput, because the rest of a Rust request is so "
-        f"cheap. The line is {100 * log['rust_share']:.0f} % of a logged Rust request's CPU "
-        f"time, and {100 * log['python_share']:.0f} % of a Python one's."
+    said = (
+        f"A log line cost Rust {log['rust_us']:.1f} µs of CPU time, "
+        f"{fraction(1 / log['ratio'])} of Python's {log['python_us']:.1f} µs. "
+    )
+    if log["rust_throughput"] < log["python_throughput"]:
+        said += (
+            "Yet it takes a larger share of the Rust service's throughput, because the rest "
+            "of a Rust request is so cheap. "
+        )
+    return said + (
+        f"The line is {100 * log['rust_share']:.0f} % of a logged Rust request's CPU time, "
+        f"and {100 * log['python_share']:.0f} % of a Python one's."
     )
 
 
 def blocking_findings(p: Published) -> str:
     results = p["blocking"]["results"]
-    rust = list(results["Rust (tokio, one thread)"].values())
-    python = list(results["Python (asyncio)"].values())
-    waits = max(rust[1]["median_ms"], python[1]["median_ms"])
+    rust, python = results["Rust (tokio, one thread)"], results["Python (asyncio)"]
+    waits = max(rust["spawn_blocking"]["median_ms"], python["to_thread"]["median_ms"])
+    called = min(rust["called in the task"]["median_ms"], python["called in the task"]["median_ms"])
     return "\n".join(
         [
             f"With the job in the task, the heartbeat woke only when the job was done, "
-            f"{min(rust[0]['median_ms'], python[0]['median_ms']):.0f} ms late, in both "
-            "languages. Neither runtime can take the thread back from code that does not "
-            f"return. Moved to a thread, a job that waits delayed it by {waits:.1f} ms at "
-            "most.",
+            f"{called:.0f} ms late, in both languages. Neither runtime can take the thread "
+            "back from code that does not return. Moved to a thread, a job that waits delayed "
+            f"it by a median of {up(waits, 1)} ms or less.",
             "",
             f"A job that computes is another matter in Python. The heartbeat came "
-            f"{python[2]['median_ms']:.1f} ms late, against {python[1]['median_ms']:.1f} ms "
-            f"beside a job that waits, and {rust[2]['median_ms']:.1f} ms in Rust. The job's "
-            "thread holds the GIL, and the event loop gets it back only after the switch "
-            "interval (5 ms by default) has passed.",
+            f"{python['to_thread, CPU-bound']['median_ms']:.1f} ms late, against "
+            f"{python['to_thread']['median_ms']:.1f} ms beside a job that waits, and "
+            f"{rust['spawn_blocking, CPU-bound']['median_ms']:.1f} ms in Rust (medians). The "
+            "job's thread holds the GIL, and the event loop gets it back only after the "
+            "switch interval, 5 ms by default, has passed.",
         ]
     )
 
@@ -542,7 +592,7 @@ def http_finding(p: Published) -> str:
         f"The Rust sample answered {times(h['over_uvicorn'])} as many requests as uvicorn with "
         f"httptools and uvloop, and spent {fraction(1 / h['cpu_ratio'])} of its CPU time on "
         f"each. The fastest Python server was {best.removeprefix('Python: ')}, at "
-        f"{rps(servers[best]) / h['rust_rps']:.0%} of the Rust sample's requests."
+        f"{100 * rps(servers[best]) / h['rust_rps']:.0f} % of the Rust sample's requests."
     )
 
 
@@ -558,28 +608,19 @@ def instructions_finding(p: Published) -> str:
 
 
 def hello_world_caveat(p: Published) -> str:
-    g = gap(p)
-    memory = f", against {times(g['memory'])} with the users in memory" if g["memory"] else ""
     return (
         "- **It is a hello-world.** Each request does almost no work, so the figures measure "
         "the cost of the HTTP stack itself: parsing, the event loop, the call into the "
         "application. A handler that queries a database or renders a template adds its own "
-        "time to every request, in both languages, and the gap shrinks. On the "
-        "[Databases](databases.md) page, with one PostgreSQL query per request, the faster "
-        f"Rust service answered {times(g['one'])} as many requests as the faster Python one. "
-        f"With twenty queries it answered {times(g['twenty'])} as many{memory}."
+        "time to every request, in both languages. On the [Databases](databases.md) page: "
+        f"{database_gap(p)}"
     )
 
 
 def database_caveat(p: Published) -> str:
-    g = gap(p)
-    memory = f", against {times(g['memory'])} here in memory" if g["memory"] else ""
     return (
         "- A real service also waits on a database or on other services, and that narrows "
-        "every gap. On the [Databases](databases.md) page, with one PostgreSQL query per "
-        f"request, the faster Rust service answered {times(g['one'])} as many requests as the "
-        f"faster Python one. With twenty queries it answered {times(g['twenty'])} as "
-        f"many{memory}."
+        f"every gap. On the [Databases](databases.md) page: {database_gap(p)}"
     )
 
 
@@ -670,8 +711,8 @@ def pins_moved() -> str | None:
 def methods_runs(p: Published) -> str:
     moved = pins_moved()
     lines = [
-        "| Figures | On the page | Measured on | Python | Rust | Pins moved since |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| Figures | On the page | Measured on | CPU | Python | Rust | Pins moved since |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     later = []
     for name, (page, what) in MEASURED.items():
@@ -681,17 +722,12 @@ def methods_runs(p: Published) -> str:
             later.append(what)
         rustc = m["rustc"].split()[1] if m["rustc"] else "–"
         lines.append(
-            f"| {what} | {page} | {m['date']} | {m['python']} | {rustc} | "
+            f"| {what} | {page} | {m['date']} | {m['cpu'].replace('(R)', '')}, {m['cores']} "
+            f"cores | {m['python']} | {rustc} | "
             + ("the same day" if moved == m["date"] else f"yes, {moved}" if since else "no")
             + " |"
         )
-    cores = {p[name]["machine"]["cores"] for name in MEASURED}
-    cpus = sorted({p[name]["machine"]["cpu"].replace("(R)", "") for name in MEASURED})
-    lines += [
-        "",
-        f"Every run used a machine with {render.names([str(c) for c in sorted(cores)])} "
-        f"cores: {render.names(cpus)}.",
-    ]
+    lines.append("")
     if later:
         lines.append(
             f"The pins moved on {moved}, on or after the day of the runs of "
