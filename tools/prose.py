@@ -22,9 +22,9 @@ LONG = 40  # words: a sentence past this counts as long
 SKIPPED = {"pre", "table", "h1", "h2", "h3", "h4", "h5", "h6", "script", "style", "svg", "nav"}
 BLOCKS = {"p", "li", "dd", "dt", "figcaption", "summary", "blockquote", "div", "ol", "ul"}
 # Abbreviations that end with a full stop inside a sentence.
-ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|etc|vs|cf|approx|no)\.$", re.IGNORECASE)
+ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|etc|vs|cf|approx)\.$", re.IGNORECASE)
 # A sentence may start with a lower-case name (psycopg, `cargo`) as well as a capital.
-SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Za-z0-9\"“(*`«\[_])")
+SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[A-Za-z0-9\"“(*`«\[_])")
 WORD = re.compile(r"[\w'’-]*\w[\w'’-]*")
 
 
