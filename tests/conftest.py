@@ -90,7 +90,7 @@ def rust_binaries(request, rust_toolchain) -> pathlib.Path:
             stdin=subprocess.DEVNULL,
             capture_output=True,
             text=True,
-            timeout=900,
+            timeout=1800,  # a new machine builds every crate: minutes
         )
         if done.returncode != 0:
             pytest.fail(
