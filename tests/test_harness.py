@@ -150,8 +150,8 @@ LAYERS = ("harness", "tools")
 
 
 def test_the_harness_imports_no_tool_and_no_two_of_its_modules_import_each_other():
-    """harness/ is the layer below tools/: the tools import it, never the other way, and its
-    own modules form no loop."""
+    """harness/ is the layer below tools/: the tools import it, never the other way, and no
+    two of its modules import each other (a longer loop through three is not looked for)."""
     graph = {f"harness.{path.stem}": imports(path) for path in (ROOT / "harness").glob("*.py")}
     assert not {m: sorted(d) for m, d in graph.items() if any(x.startswith("tools") for x in d)}
     loops = [(a, b) for a, deps in graph.items() for b in deps if a in graph.get(b, set())]
